@@ -1,0 +1,56 @@
+"""Consulta: migrant consultative councils, their meetings, proposals, votes and minutes."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_environment
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    config_class = config_class or config_from_environment()
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(os.environ.get("CONSULTA_INSTANCE", "instance")),
+    )
+    app.config.from_object(config_class)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        database = Path(app.instance_path) / "consulta.db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+
+    from app import database, errors, web
+    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    database.init_app(app, db)
+    migrate.init_app(app, db)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    web.init_app(app)
+    errors.init_app(app)
+
+    from app.accounts.views import bp as accounts_bp
+    from app.councils.views import bp as councils_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(councils_bp)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app
+
+
+def instance_secret(instance_path: str) -> str:
+    """The secret key kept in the instance folder, created on first run (never committed)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,222 @@
+"""Accounts: passwords, device sessions, sign-in throttling and password resets."""
+
+import hashlib
+import hmac
+import math
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app import audit
+from app.accounts.models import LoginFailure, PasswordReset, User, UserSession
+from app.database import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.i18n import UI_LOCALES
+from app.tokens import hash_token, new_token
+
+MIN_PASSWORD_LENGTH = 10
+#: Checked against when no account matches, so a wrong e-mail costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("no such account", method="scrypt")
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(
+        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    )
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).filter_by(email=normalize_email(email)))
+
+
+def create_user(
+    email: str,
+    display_name: str,
+    password: str | None,
+    locale: str = "en",
+    *,
+    is_admin: bool = False,
+) -> User:
+    """Create an account; e-mail addresses are unique regardless of case."""
+    if find_user(email) is not None:
+        raise DomainError(_("An account with this email address already exists."))
+    user = User(
+        email=normalize_email(email),
+        display_name=display_name.strip(),
+        password_hash=hash_password(password) if password else None,
+        locale=locale if locale in UI_LOCALES else "en",
+        is_admin=is_admin,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.created", user, is_admin=is_admin)
+    return user
+
+
+def _account_key(email: str) -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, normalize_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+def _throttle_wait(email: str, address: str) -> int:
+    """Minutes until another attempt is allowed for this account or address (0: allowed now)."""
+    config = current_app.config
+    window = config["LOGIN_THROTTLE_WINDOW"]
+    since = utcnow() - window
+    waits = []
+    for column, value, limit in (
+        (LoginFailure.account_key, _account_key(email), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+        (LoginFailure.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+    ):
+        count, oldest = db.session.execute(
+            select(func.count(), func.min(LoginFailure.at)).where(
+                column == value, LoginFailure.at >= since
+            )
+        ).one()
+        if count >= limit:
+            waits.append(math.ceil((oldest + window - utcnow()).total_seconds() / 60))
+    return max(waits, default=0)
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    """Check a sign-in; throttled per account and per address, silent about which e-mails exist."""
+    if minutes := _throttle_wait(email, address):
+        audit.record("account.sign_in_throttled", with_address=True)
+        raise DomainError(
+            _(
+                "Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again.",
+                minutes=max(minutes, 1),
+            )
+        )
+    user = find_user(email)
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    if not check_password_hash(stored, password) or user is None or user.password_hash is None:
+        db.session.add(LoginFailure(account_key=_account_key(email), address=address))
+        audit.record("account.sign_in_failed", actor=user, with_address=True)
+        raise DomainError(_("The email address or password is not right."))
+    if not user.active:
+        audit.record("account.sign_in_refused_inactive", actor=user, with_address=True)
+        raise DomainError(
+            _("This account has been deactivated. Please contact your council's secretary.")
+        )
+    db.session.execute(delete(LoginFailure).where(LoginFailure.account_key == _account_key(email)))
+    return user
+
+
+def start_session(user: User) -> str:
+    """Open a new device session for ``user``; returns the token the cookie will carry."""
+    token, token_hash = new_token()
+    db.session.add(UserSession(user_id=user.id, token_hash=token_hash))
+    user.session_token = token
+    user.last_sign_in_at = utcnow()
+    audit.record("account.sign_in", actor=user, with_address=True)
+    return token
+
+
+def load_session(token: str) -> User | None:
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    found = db.session.scalar(
+        select(UserSession).where(
+            UserSession.token_hash == hash_token(token),
+            UserSession.created_at >= utcnow() - lifetime,
+        )
+    )
+    if found is None or not found.user.active:
+        return None
+    found.user.session_token = token
+    return found.user
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == hash_token(token)))
+
+
+def end_all_sessions(user: User, *, keep: str | None = None) -> None:
+    """Sign ``user`` out everywhere, except the device holding ``keep``."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        query = query.where(UserSession.token_hash != hash_token(keep))
+    db.session.execute(query)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            _("Use at least %(count)s characters for your password.", count=MIN_PASSWORD_LENGTH)
+        )
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """A password change needs the current password and signs out every other device."""
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise DomainError(_("Your current password is not right."))
+    check_password_rules(new)
+    user.password_hash = hash_password(new)
+    end_all_sessions(user, keep=user.session_token)
+    audit.record("account.password_changed", user, actor=user)
+
+
+def update_profile(user: User, display_name: str, locale: str) -> None:
+    user.display_name = display_name.strip()
+    if locale in UI_LOCALES:
+        user.locale = locale
+    audit.record("account.profile_updated", user, actor=user)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivating an account signs it out on every device; nothing it did is removed."""
+    user.active = active
+    if not active:
+        end_all_sessions(user)
+    audit.record("account.activated" if active else "account.deactivated", user)
+
+
+def create_password_reset(user: User, created_by: User | None = None) -> str:
+    """A single-use link to choose a new password; returns the token for the link."""
+    token, token_hash = new_token()
+    lifetime: timedelta = current_app.config["PASSWORD_RESET_LIFETIME"]
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=token_hash,
+            expires_at=utcnow() + lifetime,
+            created_by_id=getattr(created_by, "id", None),
+        )
+    )
+    audit.record("account.password_reset_created", user, actor=created_by)
+    return token
+
+
+def find_password_reset(token: str) -> PasswordReset | None:
+    """The reset for ``token`` if it is unused, unexpired and its account active."""
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at < utcnow():
+        return None
+    return reset if reset.user.active else None
+
+
+def reset_password(reset: PasswordReset, new: str) -> User:
+    check_password_rules(new)
+    used = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if used.rowcount != 1:
+        raise DomainError(_("This link has already been used."))
+    user = reset.user
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    audit.record("account.password_reset_used", user, actor=user)
+    return user

@@ -1,0 +1,79 @@
+"""Roles and permissions, checked on the server for every council route."""
+
+from enum import StrEnum
+from functools import wraps
+
+from flask import abort, g
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+class Role(StrEnum):
+    chair = "chair"
+    secretary = "secretary"
+    member = "member"
+    observer = "observer"
+    translator = "translator"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.chair: _l("Chair"),
+    Role.secretary: _l("Secretary"),
+    Role.member: _l("Member"),
+    Role.observer: _l("Observer"),
+    Role.translator: _l("Translator"),
+}
+
+
+class Permission(StrEnum):
+    edit_council = "edit_council"
+    manage_members = "manage_members"
+    see_members = "see_members"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.chair: frozenset(Permission),
+    Role.secretary: frozenset(Permission),
+    Role.member: frozenset({Permission.see_members}),
+    Role.observer: frozenset({Permission.see_members}),
+    Role.translator: frozenset({Permission.see_members}),
+}
+
+
+def can(user, permission: Permission, council) -> bool:
+    """Whether ``user`` holds ``permission`` in ``council`` today (instance admins always do)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    membership = council.current_membership_of(user)
+    return membership is not None and permission in ROLE_PERMISSIONS[membership.role]
+
+
+def require(permission: Permission, council) -> None:
+    """Stop the request unless the current user holds ``permission`` in ``council``."""
+    if not current_user.is_authenticated:
+        abort(401)
+    if not can(current_user, permission, council):
+        abort(403)
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            abort(401)
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def set_council(council) -> None:
+    """Remember the council a page is about (its default language, its header)."""
+    g.council = council

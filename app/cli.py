@@ -1,0 +1,198 @@
+"""Commands: flask --app wsgi seed-demo | create-admin | translate …"""
+
+import getpass
+import re
+from pathlib import Path
+
+import click
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+from flask import Flask
+from sqlalchemy import select
+
+from app.extensions import db
+from app.i18n import PLURAL_FORMS, UI_LOCALES
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(translate)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no council yet.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Create the demo council and its accounts (password: consulta-demo)."""
+    from app.councils.models import Council
+    from app.demo import seed_demo
+
+    if if_empty and db.session.scalar(select(Council.id).limit(1)) is not None:
+        click.echo("The database already has data; demo data not added.")
+        return
+    seed_demo()
+    db.session.commit()
+    click.echo("Demo data is ready. Sign in as admin@demo.test with the password consulta-demo.")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt="Display name")
+def create_admin_command(email: str, name: str) -> None:
+    """Create an instance administrator (asks for the password)."""
+    from app.accounts import services
+    from app.errors import DomainError
+
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Repeat the password: "):
+        raise click.ClickException("The two passwords are not the same.")
+    try:
+        services.check_password_rules(password)
+        user = services.create_user(email, name, password, is_admin=True)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created.")
+
+
+@click.group()
+def translate() -> None:
+    """Extract, update, compile and check the interface's translations."""
+
+
+def pybabel(*args: str) -> None:
+    status = CommandLineInterface().run(["pybabel", *args])
+    if status:
+        raise click.ClickException(f"pybabel {args[0]} failed.")
+
+
+@translate.command()
+def extract() -> None:
+    """Collect every translatable string into translations/messages.pot."""
+    pybabel(
+        "extract",
+        "-F",
+        str(ROOT / "babel.cfg"),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "Consulta",
+        "-o",
+        str(POT),
+        str(ROOT),
+    )
+
+
+@translate.command()
+def update() -> None:
+    """Extract, then merge new strings into every catalog."""
+    extract.callback()
+    pybabel(
+        "update",
+        "-i",
+        str(POT),
+        "-d",
+        str(TRANSLATIONS),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
+    fix_plural_headers()
+
+
+@translate.command("init")
+@click.argument("locale")
+def init_locale(locale: str) -> None:
+    """Start a catalog for a new language."""
+    pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale)
+    fix_plural_headers()
+
+
+@translate.command()
+def compile() -> None:  # noqa: A001 - the command's name
+    """Build the .mo files the app reads."""
+    pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+@translate.command()
+def check() -> None:
+    """Fail on any untranslated, fuzzy or mismatched entry, or a wrong plural rule."""
+    problems = catalog_problems()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in the catalogs.")
+    click.echo(f"All {len(UI_LOCALES)} catalogs are complete.")
+
+
+def fix_plural_headers() -> None:
+    """Babel's plural rules differ from GNU gettext's for some languages; catalogs use GNU's."""
+    for locale, rule in PLURAL_FORMS.items():
+        po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            text = po.read_text(encoding="utf-8")
+            text = re.sub(r'"Plural-Forms: [^"\\]*\\n"', f'"Plural-Forms: {rule}\\\\n"', text)
+            po.write_text(text, encoding="utf-8")
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def _markers(text: str) -> tuple[list[str], list[str]]:
+    return sorted(PLACEHOLDER.findall(text)), sorted(TAG.findall(text))
+
+
+def catalog_problems() -> list[str]:
+    problems = []
+    source_ids = set()
+    if POT.exists():
+        with POT.open("rb") as fh:
+            source_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+    for locale in UI_LOCALES:
+        po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            problems.append(f"{locale}: no catalog")
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        header = catalog.mime_headers
+        plural = dict(header).get("Plural-Forms", "")
+        if locale in PLURAL_FORMS and plural.strip() != PLURAL_FORMS[locale]:
+            problems.append(
+                f"{locale}: Plural-Forms is {plural!r}, expected {PLURAL_FORMS[locale]!r}"
+            )
+        ids = set()
+        for message in catalog:
+            if not message.id:
+                continue
+            ids.add(message.id if isinstance(message.id, str) else message.id[0])
+            problems.extend(f"{locale}: {p}" for p in message_problems(message))
+        missing = source_ids - ids
+        problems.extend(f"{locale}: missing {msgid!r}" for msgid in sorted(missing))
+    return problems
+
+
+def message_problems(message) -> list[str]:
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    label = ids[0][:60]
+    if message.fuzzy:
+        return [f"fuzzy: {label!r}"]
+    if not all(strings):
+        return [f"untranslated: {label!r}"]
+    expected = _markers(ids[-1])
+    found = []
+    for string in strings:
+        placeholders, tags = _markers(string)
+        # A plural form may leave the number out ("one" in many languages), nothing else.
+        if set(placeholders) - set(expected[0]) or tags != expected[1]:
+            found.append(f"placeholders or tags differ: {label!r}")
+        elif len(ids) == 1 and placeholders != expected[0]:
+            found.append(f"placeholders differ: {label!r}")
+    return found[:1]

@@ -1,0 +1,106 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth import Role
+from app.database import utcnow
+from app.extensions import db
+from app.i18n import Translated, TranslatedText
+
+role_type = Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Council(db.Model):
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The council's part of every URL: /councils/<slug>.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[Translated] = mapped_column(TranslatedText)
+    description: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    #: How residents can take part (open sessions, proposals, contact).
+    participation: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    municipality: Mapped[str] = mapped_column(String(120))
+    #: Language codes the council works in, in the order it prefers them.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    default_language: Mapped[str] = mapped_column(String(16))
+    #: IANA zone; meeting times are entered and shown in it.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships = relationship(
+        "Membership", back_populates="council", order_by="Membership.id", lazy="selectin"
+    )
+
+    def current_membership_of(self, user) -> "Membership | None":
+        if not getattr(user, "is_authenticated", False):
+            return None
+        for membership in user.memberships:
+            if membership.council_id == self.id and membership.is_current:
+                return membership
+        return None
+
+    @property
+    def current_memberships(self) -> list["Membership"]:
+        return [m for m in self.memberships if m.is_current]
+
+    def __repr__(self) -> str:
+        return f"<Council {self.slug}>"
+
+
+class Membership(db.Model):
+    """A person's seat in a council for a term. Ended memberships stay as history."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[Role] = mapped_column(role_type)
+    voting_right: Mapped[bool] = mapped_column(default=False)
+    term_start: Mapped[date] = mapped_column(default=lambda: utcnow().date())
+    term_end: Mapped[date | None]
+    #: Set when the council ended the membership before or at the end of its term.
+    ended_at: Mapped[datetime | None]
+    #: The member agreed to be named on the council's public page.
+    listed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    council = relationship("Council", back_populates="memberships")
+    user = relationship("User", back_populates="memberships", lazy="joined")
+
+    @property
+    def is_current(self) -> bool:
+        today = utcnow().date()
+        return (
+            self.ended_at is None
+            and self.term_start <= today
+            and (self.term_end is None or self.term_end >= today)
+        )
+
+
+class Invitation(db.Model):
+    """A single-use, expiring link that makes the person who opens it a council member."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(role_type)
+    voting_right: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None]
+
+    council = relationship("Council")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None and self.expires_at > utcnow()

@@ -1,0 +1,76 @@
+"""Database conventions: constraint names, SQLite pragmas and write locking, time helpers.
+
+SQLite runs in WAL mode with foreign keys on. pysqlite's legacy transaction handling is turned
+off so that SQLAlchemy's ``begin`` event decides how each transaction starts: a request that
+may write (any method but GET/HEAD/OPTIONS) and every command-line transaction begin with
+``BEGIN IMMEDIATE``, which takes the write lock up front. A deferred transaction that reads and
+then writes fails at once with "database is locked" when many members vote together.
+"""
+
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from flask import g, request
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+#: False while serving a request that must not write (GET, HEAD, OPTIONS).
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def utcnow() -> datetime:
+    """Naive UTC, as stored in every DateTime column (SQLite keeps no zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def init_app(app, db) -> None:
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                configure_sqlite(engine)
+
+    @app.before_request
+    def declare_write_intent():
+        g.write_intent_token = write_intent.set(request.method not in {"GET", "HEAD", "OPTIONS"})
+
+    @app.teardown_request
+    def forget_write_intent(_exc):
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            write_intent.reset(token)
+
+
+def render_migration_type(type_, obj, _autogen_context):
+    """Migrations spell custom column types as their plain SQL type, so they never import app."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{type(obj.impl_instance).__name__}()"
+    return False

@@ -1,0 +1,30 @@
+"""Domain errors and the translated error pages."""
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an action; ``message`` is already translated for the reader."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+ERROR_CODES = (400, 403, 404, 405, 413, 500)
+
+
+def init_app(app) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template("errors/error.html", code=code), code
+
+    for code in ERROR_CODES:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        message = _("This form has expired or was sent from another site. Please try again.")
+        return render_template("errors/error.html", code=400, message=message), 400

@@ -1,0 +1,71 @@
+"""Form pieces shared by every domain."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from app.i18n import LANGUAGES, UI_LOCALES
+
+
+def ui_language_choices() -> list[tuple[str, str]]:
+    return [(code, LANGUAGES[code].endonym) for code in UI_LOCALES]
+
+
+def content_language_choices() -> list[tuple[str, str]]:
+    return [(lang.code, lang.endonym) for lang in LANGUAGES.values()]
+
+
+def email_field(label=None, **kwargs) -> EmailField:
+    return EmailField(
+        label or _l("Email address"),
+        validators=[
+            DataRequired(message=_l("Enter an email address.")),
+            Email(
+                message=_l("Enter an email address like name@example.org."),
+                check_deliverability=False,
+            ),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+        **kwargs,
+    )
+
+
+def new_password_fields():
+    """A new password and its confirmation, as a pair of fields."""
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(message=_l("Enter a password.")),
+            Length(min=10, max=200, message=_l("Use at least 10 characters for your password.")),
+        ],
+        description=_l("At least 10 characters. A few words you will remember work well."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(message=_l("Repeat the password.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+def display_name_field() -> StringField:
+    return StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=120)],
+        description=_l("Shown to the council. It can be a first name only."),
+        render_kw={"autocomplete": "name", "dir": "auto"},
+    )
+
+
+def ui_language_field() -> SelectField:
+    return SelectField(_l("Language"), choices=ui_language_choices)
+
+
+class ActionForm(FlaskForm):
+    """Nothing but the CSRF token: for buttons that change something (sign out, end, revoke)."""

@@ -1,0 +1,253 @@
+"""Languages: the UI locale of each request, and translated text for user content."""
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from babel.core import Locale, get_locale_identifier, parse_locale
+from flask import g, request
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.types import JSON, TypeDecorator
+
+
+class Language(NamedTuple):
+    code: str
+    endonym: str
+    direction: str = "ltr"
+
+
+#: Languages that council content and proposals may be written in, each named in itself.
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in [
+        Language("en", "English"),
+        Language("ar", "العربية", "rtl"),
+        Language("fr", "Français"),
+        Language("uk", "Українська"),
+        Language("es", "Español"),
+        Language("de", "Deutsch"),
+        Language("it", "Italiano"),
+        Language("pt", "Português"),
+        Language("nl", "Nederlands"),
+        Language("pl", "Polski"),
+        Language("ro", "Română"),
+        Language("bg", "Български"),
+        Language("el", "Ελληνικά"),
+        Language("hr", "Hrvatski"),
+        Language("sq", "Shqip"),
+        Language("ru", "Русский"),
+        Language("tr", "Türkçe"),
+        Language("fa", "فارسی", "rtl"),
+        Language("fa_AF", "دری", "rtl"),
+        Language("ps", "پښتو", "rtl"),
+        Language("ur", "اردو", "rtl"),
+        Language("ku", "Kurdî"),
+        Language("so", "Soomaali"),
+        Language("ti", "ትግርኛ"),
+        Language("am", "አማርኛ"),
+        Language("ha", "Hausa"),
+        Language("bn", "বাংলা"),
+        Language("hi", "हिन्दी"),
+        Language("zh", "中文"),
+        Language("vi", "Tiếng Việt"),
+    ]
+}
+
+#: Languages the interface itself is translated into (each has a complete catalog).
+UI_LOCALES: tuple[str, ...] = ("en", "ar", "fr", "uk")
+DEFAULT_LOCALE = "en"
+LANG_COOKIE = "lang"
+
+#: GNU gettext's plural rules, which catalogs must carry (Babel's differ for some languages).
+PLURAL_FORMS = {
+    "en": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "ar": (
+        "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
+        "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"
+    ),
+    "uk": (
+        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
+        "n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+    ),
+}
+
+
+def direction(code: str) -> str:
+    lang = LANGUAGES.get(code)
+    return lang.direction if lang else "ltr"
+
+
+def endonym(code: str) -> str:
+    lang = LANGUAGES.get(code)
+    return lang.endonym if lang else code
+
+
+def language_name(code: str) -> str:
+    """The language's name in the reader's language ("Arabic", "arabe")."""
+    try:
+        return Locale.parse(code).get_display_name(str(get_locale())) or code
+    except (ValueError, TypeError):
+        return code
+
+
+def bcp47(code: str) -> str:
+    """Babel's fa_AF as the fa-AF that HTML's lang attribute expects."""
+    return get_locale_identifier(parse_locale(code), sep="-")
+
+
+def requested_locale() -> str | None:
+    lang = request.args.get("lang")
+    return lang if lang in UI_LOCALES else None
+
+
+def select_locale() -> str:
+    """?lang=, then the signed-in person's choice, the cookie, the browser, the council."""
+    if chosen := requested_locale():
+        return chosen
+    if current_user.is_authenticated and current_user.locale in UI_LOCALES:
+        return current_user.locale
+    if (cookie := request.cookies.get(LANG_COOKIE)) in UI_LOCALES:
+        return cookie
+    if best := request.accept_languages.best_match(UI_LOCALES):
+        return best
+    council = g.get("council")
+    if council is not None and council.default_language in UI_LOCALES:
+        return council.default_language
+    return DEFAULT_LOCALE
+
+
+def current_locale() -> str:
+    return str(get_locale() or DEFAULT_LOCALE)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One piece of user content as a reader sees it."""
+
+    text: str
+    lang: str
+    original_lang: str
+    machine: bool = False
+
+    @property
+    def is_original(self) -> bool:
+        return self.lang == self.original_lang
+
+    @property
+    def dir(self) -> str:
+        return direction(self.lang)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __html__(self) -> Markup:
+        return Markup('<span lang="{}" dir="{}">{}</span>').format(
+            bcp47(self.lang), self.dir, self.text
+        )
+
+
+class Translated:
+    """User content in its original language plus any number of translations.
+
+    Stored as JSON: ``{"original": "ar", "ar": "…", "en": "…", "machine": ["en"]}``.
+    Values are immutable: changing one means assigning a new value, so SQLAlchemy sees it.
+    """
+
+    RESERVED = frozenset({"original", "machine"})
+
+    def __init__(self, data: dict[str, Any] | None = None):
+        self._data = dict(data or {})
+
+    @classmethod
+    def of(cls, text: str, lang: str) -> "Translated":
+        return cls({"original": lang, lang: text})
+
+    @property
+    def original(self) -> str:
+        return self._data.get("original", DEFAULT_LOCALE)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return {k: v for k, v in self._data.items() if k not in self.RESERVED and v}
+
+    @property
+    def machine(self) -> frozenset[str]:
+        return frozenset(self._data.get("machine", ()))
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self._data)
+
+    def with_text(self, lang: str, text: str, *, machine: bool = False) -> "Translated":
+        data = dict(self._data)
+        data.setdefault("original", lang)
+        data[lang] = text
+        marked = set(data.get("machine", ())) - {lang}
+        if machine:
+            marked.add(lang)
+        data["machine"] = sorted(marked)
+        if not data["machine"]:
+            del data["machine"]
+        return Translated(data)
+
+    def get(self, lang: str) -> str:
+        return self.texts.get(lang, "")
+
+    def shown_in(self, locale: str) -> Shown:
+        texts = self.texts
+        if locale in texts:
+            return Shown(texts[locale], locale, self.original, locale in self.machine)
+        if self.original in texts:
+            return Shown(texts[self.original], self.original, self.original)
+        for lang, text in texts.items():
+            return Shown(text, lang, self.original, lang in self.machine)
+        return Shown("", self.original, self.original)
+
+    def shown(self) -> Shown:
+        return self.shown_in(current_locale())
+
+    def __str__(self) -> str:
+        return self.shown().text
+
+    def __html__(self) -> Markup:
+        return self.shown().__html__()
+
+    def __bool__(self) -> bool:
+        return bool(self.texts)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Translated) and other._data == self._data
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.texts.items())))
+
+    def __repr__(self) -> str:
+        return f"Translated({self._data!r})"
+
+
+class TranslatedText(TypeDecorator):
+    """A JSON column holding a :class:`Translated` value."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, Translated):
+            return value.to_json()
+        return dict(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Translated(value)
+
+
+def translated_note(shown: Shown) -> str:
+    """The line under translated content: where it came from."""
+    if shown.is_original:
+        return ""
+    source = language_name(shown.original_lang)
+    if shown.machine:
+        return gettext("Machine translation from %(language)s", language=source)
+    return gettext("Translated from %(language)s", language=source)

@@ -1,0 +1,82 @@
+"""Settings, read from the environment.
+
+SECRET_KEY      signs sessions and CSRF tokens; generated into the instance folder when unset.
+DATABASE_URL    PostgreSQL (postgresql://…) or SQLite; default: SQLite in the instance folder.
+CONSULTA_INSTANCE  the data folder (database, secret, uploads); default: ./instance.
+MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS, MAIL_FROM  outgoing email.
+"""
+
+import os
+from datetime import timedelta
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str | None) -> str | None:
+    """Accept the URLs hosts hand out and pick the psycopg 3 driver for PostgreSQL."""
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Sessions are signed cookies; the session row in the database is what makes them revocable.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "consulta_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    # A member who opened a page at the start of a long meeting must still be able to submit it:
+    # the CSRF token is tied to the session, not to the clock.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = os.path.join(os.path.dirname(__file__), "translations")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = env_flag("MAIL_USE_TLS")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "consulta@localhost")
+
+    #: Failed sign-ins allowed per account (and, more generously, per address) in the window.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+
+    INVITATION_LIFETIME = timedelta(days=14)
+    PASSWORD_RESET_LIFETIME = timedelta(hours=24)
+    HSTS = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = None  # the test fixture decides
+    # Hashing cost is not what the tests are about.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a password
+
+
+def config_from_environment() -> type[Config]:
+    return ProductionConfig if os.environ.get("CONSULTA_ENV") == "production" else Config
