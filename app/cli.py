@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 from babel.messages.frontend import CommandLineInterface
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.i18n import PLURAL_FORMS, UI_LOCALES
+from app.i18n import DEFAULT_LOCALE, PLURAL_FORMS, UI_LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -103,6 +103,7 @@ def update() -> None:
         "--ignore-obsolete",
     )
     fix_plural_headers()
+    fill_source_catalog()
 
 
 @translate.command("init")
@@ -132,12 +133,25 @@ def check() -> None:
 
 def fix_plural_headers() -> None:
     """Babel's plural rules differ from GNU gettext's for some languages; catalogs use GNU's."""
+    header = re.compile(r'"Plural-Forms: (?:[^"]*"\n")*?[^"]*\\n"')
     for locale, rule in PLURAL_FORMS.items():
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():
             text = po.read_text(encoding="utf-8")
-            text = re.sub(r'"Plural-Forms: [^"\\]*\\n"', f'"Plural-Forms: {rule}\\\\n"', text)
+            text = header.sub(lambda _m, rule=rule: f'"Plural-Forms: {rule}\\n"', text, count=1)
             po.write_text(text, encoding="utf-8")
+
+
+def fill_source_catalog() -> None:
+    """The English catalog says what the source says."""
+    po = TRANSLATIONS / DEFAULT_LOCALE / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=DEFAULT_LOCALE)
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+    with po.open("wb") as fh:
+        write_po(fh, catalog, width=100)
 
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")

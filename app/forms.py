@@ -16,6 +16,10 @@ def content_language_choices() -> list[tuple[str, str]]:
     return [(lang.code, lang.endonym) for lang in LANGUAGES.values()]
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_field(label=None, **kwargs) -> EmailField:
     return EmailField(
         label or _l("Email address"),
@@ -27,6 +31,7 @@ def email_field(label=None, **kwargs) -> EmailField:
             ),
             Length(max=254),
         ],
+        filters=[strip],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
         **kwargs,
     )

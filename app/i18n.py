@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from babel.core import Locale, get_locale_identifier, parse_locale
-from flask import g, request
+from flask import g, has_request_context, request
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup
@@ -104,6 +104,8 @@ def requested_locale() -> str | None:
 
 def select_locale() -> str:
     """?lang=, then the signed-in person's choice, the cookie, the browser, the council."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
     if chosen := requested_locale():
         return chosen
     if current_user.is_authenticated and current_user.locale in UI_LOCALES:

@@ -235,13 +235,14 @@ def accept_invitation(
     locale: str = "en",
 ) -> Membership:
     """Use the invitation once: join with an existing account or create one."""
+    if user is not None and user.email != invitation.email:
+        raise DomainError(_("This invitation was sent to another email address."))
+    if user is None:
+        accounts.check_password_rules(password)
     if not _claim(invitation):
         raise DomainError(_("This invitation has already been used or has expired."))
     if user is None:
-        accounts.check_password_rules(password)
         user = accounts.create_user(invitation.email, display_name, password, locale)
-    elif user.email != invitation.email:
-        raise DomainError(_("This invitation was sent to another email address."))
     membership = add_membership(
         invitation.council, user, invitation.role, voting_right=invitation.voting_right
     )

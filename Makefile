@@ -1,0 +1,76 @@
+# Consulta: `make run` serves the demo, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: chromium run install install-test translations migrate test test-postgres e2e unit lint i18n-update i18n-check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+translations: install
+	$(FLASK) translate compile >/dev/null
+
+migrate: install
+	$(FLASK) db upgrade
+
+run: translations migrate
+	$(FLASK) seed-demo --if-empty
+	@echo "Consulta is at http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Debian's Chromium for the browser tests (Playwright's own download needs internet access).
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ] && [ -z "$$CHROMIUM_PATH" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' (or set CHROMIUM_PATH)."; exit 1; \
+	  fi; \
+	fi
+
+test: install-test translations chromium
+	$(FLASK) translate check
+	$(BIN)/pytest tests e2e
+
+unit: install-test translations
+	$(BIN)/pytest tests
+
+e2e: install-test translations chromium
+	$(BIN)/pytest e2e
+
+# The whole suite against a throwaway PostgreSQL server started from Debian's binaries.
+test-postgres: install-test translations chromium
+	scripts/with-postgres $(BIN)/pytest tests e2e
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+i18n-update: install
+	$(FLASK) translate update
+
+i18n-check: install
+	$(FLASK) translate check
+
+clean:
+	rm -rf $(VENV) build *.egg-info

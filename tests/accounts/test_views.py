@@ -1,0 +1,257 @@
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.accounts import services
+from app.accounts.models import PasswordReset
+from app.audit import AuditEvent
+from app.database import utcnow
+from app.extensions import db
+from tests.helpers import PASSWORD, post, sign_in, sign_out
+
+
+def session_cookie(client):
+    return client.get_cookie("consulta_session").value
+
+
+def is_signed_in(client) -> bool:
+    return client.get("/profile").status_code == 200
+
+
+def test_sign_in_and_out(client, make_user):
+    make_user("amina@example.org")
+    response = sign_in(client, "Amina@Example.org ")
+    assert response.headers["Location"] == "/"
+    assert "You are signed in." in client.get("/").get_data(as_text=True)
+    assert is_signed_in(client)
+
+    response = sign_out(client)
+    assert response.status_code == 302
+    assert not is_signed_in(client)
+
+
+def test_sign_in_refuses_wrong_password_without_saying_which_part(client, make_user):
+    make_user("amina@example.org")
+    wrong_password = post(client, "/sign-in", {"email": "amina@example.org", "password": "nope"})
+    no_account = post(client, "/sign-in", {"email": "nobody@example.org", "password": "nope"})
+    for response in (wrong_password, no_account):
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "The email address or password is not right." in html
+    # What was typed stays in the form.
+    assert 'value="nobody@example.org"' in no_account.get_data(as_text=True)
+    assert not is_signed_in(client)
+
+
+def test_sign_in_rotates_the_session(client, make_user):
+    make_user("amina@example.org")
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    before = session_cookie(client)
+    sign_in(client, "amina@example.org")
+    assert session_cookie(client) != before
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_session_is_dead_after_sign_out_even_if_the_cookie_was_copied(app, make_user):
+    make_user("amina@example.org")
+    phone = app.test_client()
+    sign_in(phone, "amina@example.org")
+    stolen = session_cookie(phone)
+    sign_out(phone)
+
+    thief = app.test_client()
+    thief.set_cookie("consulta_session", stolen)
+    assert not is_signed_in(thief)
+
+
+def test_password_change_signs_out_other_devices_but_not_this_one(app, make_user):
+    make_user("amina@example.org")
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, "amina@example.org")
+    sign_in(phone, "amina@example.org")
+
+    response = post(
+        laptop,
+        "/profile/password",
+        {"current_password": PASSWORD, "password": "a brand new secret", "confirm": "a brand new secret"},
+    )
+    assert response.status_code == 302
+    assert is_signed_in(laptop)
+    assert not is_signed_in(phone)
+    sign_in(app.test_client(), "amina@example.org", "a brand new secret")
+
+
+def test_password_change_needs_the_current_password(client, make_user):
+    make_user("amina@example.org")
+    sign_in(client, "amina@example.org")
+    response = post(
+        client,
+        "/profile/password",
+        {"current_password": "wrong", "password": "a brand new secret", "confirm": "a brand new secret"},
+    )
+    assert response.status_code == 200
+    assert "Your current password is not right." in response.get_data(as_text=True)
+
+
+def test_deactivation_signs_the_person_out_everywhere(app, make_user):
+    make_user("admin@example.org", is_admin=True)
+    member = make_user("member@example.org")
+    admin, phone = app.test_client(), app.test_client()
+    sign_in(admin, "admin@example.org")
+    sign_in(phone, "member@example.org")
+
+    confirm = admin.get(f"/admin/users/{member.id}/deactivate")
+    assert "Deactivate the account of" in confirm.get_data(as_text=True)
+    assert is_signed_in(phone)  # nothing happens before the confirmation
+    post(admin, f"/admin/users/{member.id}/deactivate", page=f"/admin/users/{member.id}/deactivate")
+    assert not is_signed_in(phone)
+    response = post(phone, "/sign-in", {"email": "member@example.org", "password": PASSWORD})
+    assert "This account has been deactivated." in response.get_data(as_text=True)
+
+
+def test_failed_sign_ins_are_throttled_per_account(client, app, make_user):
+    make_user("amina@example.org")
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    for _ in range(limit):
+        post(client, "/sign-in", {"email": "amina@example.org", "password": "guess"})
+    # Even the right password is refused for a while: the guesser cannot tell it was right.
+    response = post(client, "/sign-in", {"email": "amina@example.org", "password": PASSWORD})
+    assert "Too many failed sign-in attempts" in response.get_data(as_text=True)
+    assert not is_signed_in(client)
+
+    # The same answer for an address that has no account: nothing reveals which exist.
+    for _ in range(limit):
+        post(client, "/sign-in", {"email": "ghost@example.org", "password": "guess"})
+    response = post(client, "/sign-in", {"email": "ghost@example.org", "password": "guess"})
+    assert "Too many failed sign-in attempts" in response.get_data(as_text=True)
+
+
+def test_throttle_counts_in_the_database_and_expires(app, make_user):
+    make_user("amina@example.org")
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    for _ in range(limit):
+        # Each attempt from a different worker process would see the same rows.
+        post(app.test_client(), "/sign-in", {"email": "amina@example.org", "password": "guess"})
+    blocked = post(app.test_client(), "/sign-in", {"email": "amina@example.org", "password": PASSWORD})
+    assert "Too many failed sign-in attempts" in blocked.get_data(as_text=True)
+
+    from app.accounts.models import LoginFailure
+
+    for failure in db.session.scalars(select(LoginFailure)):
+        failure.at -= app.config["LOGIN_THROTTLE_WINDOW"] + timedelta(seconds=1)
+    db.session.commit()
+    assert sign_in(app.test_client(), "amina@example.org").status_code == 302
+
+
+def test_failed_sign_ins_are_throttled_per_address(client, app, make_user):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    make_user("amina@example.org")
+    for n in range(3):
+        post(client, "/sign-in", {"email": f"guess{n}@example.org", "password": "guess"})
+    response = post(client, "/sign-in", {"email": "amina@example.org", "password": PASSWORD})
+    assert "Too many failed sign-in attempts" in response.get_data(as_text=True)
+
+
+def test_sign_ins_and_failures_are_audited(client, make_user):
+    user = make_user("amina@example.org")
+    post(client, "/sign-in", {"email": "amina@example.org", "password": "guess"})
+    sign_in(client, "amina@example.org")
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == user.id))
+    assert {"account.sign_in_failed", "account.sign_in"} <= set(actions)
+
+
+def test_forms_without_csrf_token_are_refused(client, make_user):
+    make_user("amina@example.org")
+    response = client.post("/sign-in", data={"email": "amina@example.org", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert not is_signed_in(client)
+
+
+def test_sign_out_is_not_possible_by_a_link(client, make_user):
+    make_user("amina@example.org")
+    sign_in(client, "amina@example.org")
+    assert client.get("/sign-out").status_code == 405
+    assert is_signed_in(client)
+
+
+def test_a_signed_in_page_sends_people_to_sign_in_and_back(client, make_user):
+    make_user("amina@example.org")
+    response = client.get("/profile")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=/profile")
+    response = post(client, "/sign-in?next=/profile", {"email": "amina@example.org", "password": PASSWORD})
+    assert response.headers["Location"] == "/profile"
+
+
+def test_sign_in_never_redirects_to_another_site(client, make_user):
+    make_user("amina@example.org")
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = post(client, f"/sign-in?next={target}", {"email": "amina@example.org", "password": PASSWORD})
+        assert response.headers["Location"] == "/"
+        sign_out(client)
+
+
+def test_profile_changes_name_and_language(client, make_user):
+    make_user("amina@example.org")
+    sign_in(client, "amina@example.org")
+    response = post(client, "/profile", {"display_name": "Amina H.", "locale": "ar"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert 'value="Amina H."' in html
+
+
+def test_password_reset_link_works_once(app, client, make_user):
+    make_user("admin@example.org", is_admin=True)
+    member = make_user("member@example.org")
+    sign_in(client, "admin@example.org")
+    response = post(client, f"/admin/users/{member.id}/reset-link", page="/admin/users")
+    html = response.get_data(as_text=True)
+    assert "No email was sent" in html
+    link = html.split('<code class="copyable">')[1].split("</code>")[0]
+    path = link.replace("http://localhost", "")
+
+    stranger = app.test_client()
+    response = post(stranger, path, {"password": "new secret words", "confirm": "new secret words"}, page=path)
+    assert response.status_code == 302
+    assert is_signed_in(stranger)
+    # Used once: the link is dead now.
+    assert app.test_client().get(path).status_code == 404
+    sign_in(app.test_client(), "member@example.org", "new secret words")
+
+
+def test_password_reset_link_expires(app, client, make_user):
+    member = make_user("member@example.org")
+    token = services.create_password_reset(member)
+    db.session.commit()
+    reset = db.session.scalar(select(PasswordReset))
+    reset.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = client.get(f"/reset-password/{token}")
+    assert response.status_code == 404
+    assert "This link does not work" in response.get_data(as_text=True)
+
+
+def test_reset_tokens_are_stored_only_as_hashes(app, make_user):
+    member = make_user("member@example.org")
+    token = services.create_password_reset(member)
+    db.session.commit()
+    stored = db.session.scalar(select(PasswordReset.token_hash))
+    assert token not in stored and len(stored) == 64
+
+
+def test_forgotten_password_page_never_reveals_accounts(client, make_user):
+    make_user("amina@example.org")
+    html = client.get("/forgot-password").get_data(as_text=True)
+    # Without email set up, people are told whom to ask.
+    assert "Ask your council" in html
+
+
+def test_admin_pages_are_for_admins_only(client, make_user):
+    member = make_user("member@example.org")
+    sign_in(client, "member@example.org")
+    assert client.get("/admin/users").status_code == 403
+    assert client.get(f"/admin/users/{member.id}/deactivate").status_code == 403
+    assert post(client, f"/admin/users/{member.id}/reset-link").status_code == 403

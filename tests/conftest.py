@@ -1,0 +1,114 @@
+"""Fixtures: a real database per test (a SQLite file, or the PostgreSQL in TEST_DATABASE_URL)."""
+
+import os
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from app.accounts import services as accounts
+from app.auth import Role
+from app.councils import services as councils
+from app.extensions import db
+from config import TestConfig
+
+from tests.helpers import PASSWORD
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+_postgres_cleaned = False
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context and database session, as in a real server.
+
+    The test's own session commits first, so the request sees what the test set up and no
+    transaction of the test holds SQLite's write lock while the request runs.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    global _postgres_cleaned
+    monkeypatch.setenv("CONSULTA_INSTANCE", str(tmp_path / "instance"))
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = POSTGRES_URL or f"sqlite:///{tmp_path / 'consulta.db'}"
+
+    app = create_app(Config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if POSTGRES_URL and not _postgres_cleaned:
+            db.drop_all()
+            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+            _postgres_cleaned = True
+        db.create_all()
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        if POSTGRES_URL:
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(email: str | None = None, *, password: str = PASSWORD, **kwargs):
+        email = email or f"person{next(counter)}@example.org"
+        name = kwargs.pop("display_name", email.split("@")[0].title())
+        user = accounts.create_user(email, name, password, kwargs.pop("locale", "en"), **kwargs)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_council(app):
+    def make(name: str = "Riverside Migrant Council", **kwargs):
+        fields = {
+            "lang": "en",
+            "municipality": "Riverside",
+            "languages": ["en", "ar", "fr", "uk"],
+            "default_language": "en",
+            "timezone": "Europe/Brussels",
+            "description": "We advise the city.",
+        }
+        fields.update(kwargs)
+        council = councils.create_council(name=name, **fields)
+        db.session.commit()
+        return council
+
+    return make
+
+
+@pytest.fixture
+def add_member(app):
+    def add(council, user, role: Role = Role.member, *, voting_right: bool = True, **kwargs):
+        membership = councils.add_membership(council, user, role, voting_right=voting_right,
+                                             **kwargs)
+        db.session.commit()
+        db.session.refresh(user)
+        return membership
+
+    return add
+
+
+@pytest.fixture
+def today():
+    return date.today()
