@@ -1,0 +1,101 @@
+"""axe-core finds nothing on any page, signed in or out, in English and Arabic, on a phone and
+a desktop; no page scrolls sideways at 320 px."""
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts import services as accounts
+from app.councils import services as councils
+from app.councils.models import Council
+from app.extensions import db
+from e2e.conftest import DESKTOP, PHONE, axe_violations, sign_in
+
+PUBLIC_PAGES = ["/", "/councils/demo-city", "/sign-in", "/forgot-password", "/no-such-page"]
+MEMBER_PAGES = ["/profile", "/profile/password", "/councils/demo-city/members"]
+SECRETARY_PAGES = [
+    "/councils/demo-city/members",
+    "/councils/demo-city/edit",
+    "/councils/demo-city/invitations/new",
+    "/councils/demo-city/members/{membership}/edit",
+    "/councils/demo-city/members/{membership}/end",
+]
+ADMIN_PAGES = ["/admin/users", "/admin/councils/new", "/admin/users/{user}/deactivate"]
+
+
+@pytest.fixture(scope="module")
+def ids(live_app):
+    with live_app.app_context():
+        council = db.session.scalar(select(Council).filter_by(slug="demo-city"))
+        member = next(m for m in council.current_memberships if m.user.email == "member05@demo.test")
+        secretary = next(m for m in council.current_memberships if m.role == "secretary")
+        invitation = councils.create_invitation(
+            council, "newcomer@demo.test", "member", voting_right=True, created_by=secretary.user
+        )
+        reset = accounts.create_password_reset(member.user)
+        db.session.commit()
+        return {"membership": member.id, "user": member.user_id, "invitation": invitation,
+                "reset": reset}
+
+
+def check(page, path: str, locale: str) -> None:
+    response = page.goto(f"{path}{'&' if '?' in path else '?'}lang={locale}")
+    assert response.status in (200, 404), f"{path}: {response.status}"
+    assert page.locator("html").get_attribute("dir") == ("rtl" if locale == "ar" else "ltr")
+    assert page.locator("h1").count() == 1, path
+    violations = axe_violations(page)
+    assert violations == [], f"{path} ({locale}): {violations}"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("locale", ["en", "ar", "uk"])
+def test_public_pages(new_page, ids, locale, viewport):
+    page = new_page(viewport)
+    for path in PUBLIC_PAGES + [f"/invitations/{ids['invitation']}", f"/reset-password/{ids['reset']}"]:
+        check(page, path, locale)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_signed_in_pages(new_page, ids, locale, viewport):
+    page = new_page(viewport)
+    sign_in(page, "member01@demo.test")
+    for path in MEMBER_PAGES:
+        check(page, path, locale)
+    page = new_page(viewport)
+    sign_in(page, "secretary@demo.test")
+    for path in SECRETARY_PAGES:
+        check(page, path.format(**ids), locale)
+    page = new_page(viewport)
+    sign_in(page, "admin@demo.test")
+    for path in ADMIN_PAGES:
+        check(page, path.format(**ids), locale)
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_pages_with_form_errors(new_page, locale):
+    page = new_page(PHONE)
+    page.goto(f"/sign-in?lang={locale}")
+    page.locator("main button[type=submit]").click()
+    assert page.locator(".error-summary").is_visible()
+    # The summary takes focus so a screen reader announces it first.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_no_sideways_scrolling_at_320px(new_page, ids, locale):
+    page = new_page({"width": 320, "height": 640})
+    sign_in(page, "secretary@demo.test")
+    for path in PUBLIC_PAGES + ["/councils/demo-city/members", "/councils/demo-city/edit",
+                                "/profile"]:
+        page.goto(f"{path}?lang={locale}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+
+
+def test_buttons_and_links_in_forms_are_big_enough(new_page):
+    page = new_page(PHONE)
+    page.goto("/sign-in")
+    for element in page.locator("main form button, main form input:not([type=hidden]), main .button").all():
+        box = element.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, element.evaluate("e => e.outerHTML")

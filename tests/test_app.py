@@ -1,0 +1,145 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from config import ProductionConfig, TestConfig, database_url
+from tests.helpers import sign_in
+
+pytestmark = []
+sqlite_only = pytest.mark.skipif(
+    "postgresql" in (__import__("os").environ.get("TEST_DATABASE_URL") or ""),
+    reason="SQLite behaviour",
+)
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    csp = headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "script-src 'self'"):
+        assert directive in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in headers
+
+
+def test_production_adds_hsts_and_secure_cookies(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSULTA_INSTANCE", str(tmp_path))
+
+    class Config(ProductionConfig):
+        SECRET_KEY = "x" * 32  # noqa: S105
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.db'}"
+
+    app = create_app(Config)
+    with app.app_context():
+        db.create_all()
+    response = app.test_client().get("/sign-in")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_httponly_and_lax(client, make_user):
+    make_user("amina@example.org")
+    cookie = sign_in(client, "amina@example.org").headers.getlist("Set-Cookie")
+    session = next(c for c in cookie if c.startswith("consulta_session="))
+    assert "HttpOnly" in session and "SameSite=Lax" in session
+
+
+def test_missing_page_is_translated_and_plain(client):
+    response = client.get("/nowhere?lang=fr")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert '<html lang="fr"' in html and "Page not found" not in html
+    assert "<h1>" in html
+
+
+def test_server_error_page_shows_no_stack_trace(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "secret internals" not in html and "Traceback" not in html
+    assert "Sorry, something went wrong on our side" in html
+
+
+def test_every_page_has_the_accessible_frame(client):
+    html = client.get("/sign-in").get_data(as_text=True)
+    assert html.count("<h1") == 1
+    assert '<a class="skip-link" href="#main">' in html
+    for landmark in ('<header', '<main id="main"', '<footer', '<nav class="account-nav"'):
+        assert landmark in html
+    assert 'role="status"' in html  # flash messages are announced
+
+
+def test_no_third_party_requests_or_inline_scripts(client):
+    html = client.get("/sign-in").get_data(as_text=True)
+    assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
+    assert "<script>" not in html and " style=" not in html and "<style" not in html
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSULTA_INSTANCE", str(tmp_path))
+
+    class Config(TestConfig):
+        SECRET_KEY = None
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    first = create_app(Config).config["SECRET_KEY"]
+    second = create_app(Config).config["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    assert (Path(tmp_path) / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_database_url_accepts_what_hosts_give():
+    assert database_url("postgres://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert database_url("postgresql://h/db") == "postgresql+psycopg://h/db"
+    assert database_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+    assert database_url("") is None
+
+
+@sqlite_only
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+@sqlite_only
+def test_write_transactions_take_the_lock_when_they_begin(app):
+    """BEGIN IMMEDIATE: a second writer waits at BEGIN, it never fails halfway through."""
+    path = db.engine.url.database
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))  # begins the transaction; nothing written yet
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+
+
+@sqlite_only
+def test_read_only_requests_do_not_take_the_write_lock(app, client):
+    path = db.engine.url.database
+    db.session.commit()
+    holder = sqlite3.connect(path, timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_demo_banner_only_while_demo_accounts_exist(client, make_user):
+    assert "Demo data" not in client.get("/").get_data(as_text=True)
+    make_user("member01@demo.test")
+    assert "Demo data" in client.get("/").get_data(as_text=True)
