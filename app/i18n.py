@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from babel.core import Locale, get_locale_identifier, parse_locale
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup
@@ -118,6 +118,18 @@ def select_locale() -> str:
     if council is not None and council.default_language in UI_LOCALES:
         return council.default_language
     return DEFAULT_LOCALE
+
+
+def remember_language(response, code: str) -> None:
+    """Keep the reader's choice of language for their next visits."""
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=365 * 86400,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
 
 
 def current_locale() -> str:

@@ -21,6 +21,7 @@ from app.i18n import (
     direction,
     endonym,
     language_name,
+    remember_language,
     requested_locale,
     translated_note,
 )
@@ -67,14 +68,7 @@ def init_app(app: Flask) -> None:
     def headers(response):
         chosen = requested_locale()
         if chosen and request.cookies.get(LANG_COOKIE) != chosen:
-            response.set_cookie(
-                LANG_COOKIE,
-                chosen,
-                max_age=365 * 86400,
-                samesite="Lax",
-                secure=app.config["SESSION_COOKIE_SECURE"],
-                httponly=True,
-            )
+            remember_language(response, chosen)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"

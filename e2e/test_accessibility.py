@@ -26,15 +26,21 @@ ADMIN_PAGES = ["/admin/users", "/admin/councils/new", "/admin/users/{user}/deact
 def ids(live_app):
     with live_app.app_context():
         council = db.session.scalar(select(Council).filter_by(slug="demo-city"))
-        member = next(m for m in council.current_memberships if m.user.email == "member05@demo.test")
+        member = next(
+            m for m in council.current_memberships if m.user.email == "member05@demo.test"
+        )
         secretary = next(m for m in council.current_memberships if m.role == "secretary")
         invitation = councils.create_invitation(
             council, "newcomer@demo.test", "member", voting_right=True, created_by=secretary.user
         )
         reset = accounts.create_password_reset(member.user)
         db.session.commit()
-        return {"membership": member.id, "user": member.user_id, "invitation": invitation,
-                "reset": reset}
+        return {
+            "membership": member.id,
+            "user": member.user_id,
+            "invitation": invitation,
+            "reset": reset,
+        }
 
 
 def check(page, path: str, locale: str) -> None:
@@ -50,7 +56,10 @@ def check(page, path: str, locale: str) -> None:
 @pytest.mark.parametrize("locale", ["en", "ar", "uk"])
 def test_public_pages(new_page, ids, locale, viewport):
     page = new_page(viewport)
-    for path in PUBLIC_PAGES + [f"/invitations/{ids['invitation']}", f"/reset-password/{ids['reset']}"]:
+    for path in PUBLIC_PAGES + [
+        f"/invitations/{ids['invitation']}",
+        f"/reset-password/{ids['reset']}",
+    ]:
         check(page, path, locale)
 
 
@@ -86,8 +95,11 @@ def test_pages_with_form_errors(new_page, locale):
 def test_no_sideways_scrolling_at_320px(new_page, ids, locale):
     page = new_page({"width": 320, "height": 640})
     sign_in(page, "secretary@demo.test")
-    for path in PUBLIC_PAGES + ["/councils/demo-city/members", "/councils/demo-city/edit",
-                                "/profile"]:
+    for path in PUBLIC_PAGES + [
+        "/councils/demo-city/members",
+        "/councils/demo-city/edit",
+        "/profile",
+    ]:
         page.goto(f"{path}?lang={locale}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
@@ -96,6 +108,8 @@ def test_no_sideways_scrolling_at_320px(new_page, ids, locale):
 def test_buttons_and_links_in_forms_are_big_enough(new_page):
     page = new_page(PHONE)
     page.goto("/sign-in")
-    for element in page.locator("main form button, main form input:not([type=hidden]), main .button").all():
+    for element in page.locator(
+        "main form button, main form input:not([type=hidden]), main .button"
+    ).all():
         box = element.bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, element.evaluate("e => e.outerHTML")

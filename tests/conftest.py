@@ -13,8 +13,8 @@ from app.auth import Role
 from app.councils import services as councils
 from app.extensions import db
 from config import TestConfig
-
 from tests.helpers import PASSWORD
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 _postgres_cleaned = False
 
@@ -100,8 +100,9 @@ def make_council(app):
 @pytest.fixture
 def add_member(app):
     def add(council, user, role: Role = Role.member, *, voting_right: bool = True, **kwargs):
-        membership = councils.add_membership(council, user, role, voting_right=voting_right,
-                                             **kwargs)
+        membership = councils.add_membership(
+            council, user, role, voting_right=voting_right, **kwargs
+        )
         db.session.commit()
         db.session.refresh(user)
         return membership

@@ -20,7 +20,12 @@ def test_security_headers(client):
     headers = client.get("/").headers
     csp = headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "script-src 'self'"):
+    for directive in (
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "script-src 'self'",
+    ):
         assert directive in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
@@ -76,7 +81,7 @@ def test_every_page_has_the_accessible_frame(client):
     html = client.get("/sign-in").get_data(as_text=True)
     assert html.count("<h1") == 1
     assert '<a class="skip-link" href="#main">' in html
-    for landmark in ('<header', '<main id="main"', '<footer', '<nav class="account-nav"'):
+    for landmark in ("<header", '<main id="main"', "<footer", '<nav class="account-nav"'):
         assert landmark in html
     assert 'role="status"' in html  # flash messages are announced
 

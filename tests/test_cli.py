@@ -52,6 +52,8 @@ def test_create_admin(app, client, monkeypatch):
 
 def test_create_admin_refuses_a_short_password(app, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "short")
-    result = app.test_cli_runner().invoke(args=["create-admin", "--email", "b@example.org", "--name", "B"])
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "b@example.org", "--name", "B"]
+    )
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output

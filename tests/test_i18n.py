@@ -9,7 +9,7 @@ from tests.helpers import post, sign_in
 
 def html_lang(response) -> str:
     html = response.get_data(as_text=True)
-    return html.split("<html lang=\"", 1)[1].split('"', 1)[0]
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
 
 
 def test_lang_parameter_wins_and_is_remembered_in_a_cookie(client):
@@ -22,7 +22,9 @@ def test_lang_parameter_wins_and_is_remembered_in_a_cookie(client):
 
 
 def test_browser_language_when_nothing_was_chosen(client):
-    assert html_lang(client.get("/", headers={"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"})) == "uk"
+    assert (
+        html_lang(client.get("/", headers={"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"})) == "uk"
+    )
     assert html_lang(client.get("/", headers={"Accept-Language": "de, ar;q=0.8"})) == "ar"
 
 
@@ -114,7 +116,9 @@ def test_translation_note_links_to_the_original(client, make_council):
     from app.extensions import db
 
     council = make_council("Migrant Council", description="We advise the city.")
-    council.description = council.description.with_text("fr", "Nous conseillons la ville.", machine=True)
+    council.description = council.description.with_text(
+        "fr", "Nous conseillons la ville.", machine=True
+    )
     db.session.commit()
     html = client.get("/councils/migrant-council?lang=fr").get_data(as_text=True)
     assert "Nous conseillons la ville." in html
@@ -125,7 +129,9 @@ def test_translation_note_links_to_the_original(client, make_council):
 
 
 def test_form_errors_are_translated(client):
-    response = post(client, "/sign-in?lang=fr", {"email": "", "password": ""}, page="/sign-in?lang=fr")
+    response = post(
+        client, "/sign-in?lang=fr", {"email": "", "password": ""}, page="/sign-in?lang=fr"
+    )
     html = response.get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in html
     assert 'aria-invalid="true"' in html

@@ -15,7 +15,9 @@ def test_migrations_build_the_schema_the_models_describe(app):
     db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
     db.session.commit()
     upgrade()
-    assert {"users", "councils", "memberships", "audit_events"} <= set(inspect(db.engine).get_table_names())
+    assert {"users", "councils", "memberships", "audit_events"} <= set(
+        inspect(db.engine).get_table_names()
+    )
     command.check(alembic_config())  # raises when models and migrations differ
     downgrade(revision="base")
     assert "users" not in inspect(db.engine).get_table_names()

@@ -2,7 +2,11 @@ from app.text import render_markdown
 
 
 def test_markdown_keeps_formatting_and_drops_scripts():
-    html = str(render_markdown("# Title\n\n**bold** <script>alert(1)</script>\n\n[ok](https://example.org)"))
+    html = str(
+        render_markdown(
+            "# Title\n\n**bold** <script>alert(1)</script>\n\n[ok](https://example.org)"
+        )
+    )
     assert "<h3>Title</h3>" in html
     assert "<strong>bold</strong>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -10,7 +14,12 @@ def test_markdown_keeps_formatting_and_drops_scripts():
 
 
 def test_javascript_and_data_links_are_inert():
-    for link in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "vbscript:x"):
+    for link in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:x",
+    ):
         html = str(render_markdown(f"[click]({link})"))
         assert "<a" not in html and "href" not in html
 

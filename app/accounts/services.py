@@ -86,6 +86,11 @@ def _throttle_wait(email: str, address: str) -> int:
     return max(waits, default=0)
 
 
+def _forget_old_failures() -> None:
+    since = utcnow() - current_app.config["LOGIN_THROTTLE_WINDOW"]
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
+
+
 def authenticate(email: str, password: str, address: str) -> User:
     """Check a sign-in; throttled per account and per address, silent about which e-mails exist."""
     if minutes := _throttle_wait(email, address):
@@ -100,6 +105,7 @@ def authenticate(email: str, password: str, address: str) -> User:
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     if not check_password_hash(stored, password) or user is None or user.password_hash is None:
         db.session.add(LoginFailure(account_key=_account_key(email), address=address))
+        _forget_old_failures()
         audit.record("account.sign_in_failed", actor=user, with_address=True)
         raise DomainError(_("The email address or password is not right."))
     if not user.active:
@@ -114,6 +120,10 @@ def authenticate(email: str, password: str, address: str) -> User:
 def start_session(user: User) -> str:
     """Open a new device session for ``user``; returns the token the cookie will carry."""
     token, token_hash = new_token()
+    expired = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < expired)
+    )
     db.session.add(UserSession(user_id=user.id, token_hash=token_hash))
     user.session_token = token
     user.last_sign_in_at = utcnow()

@@ -17,7 +17,7 @@ from app.auth import admin_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
-from app.i18n import LANG_COOKIE
+from app.i18n import remember_language
 from app.mail import mail_enabled, send_email
 from app.urls import redirect_back
 
@@ -48,7 +48,7 @@ def sign_in_page():
             db.session.commit()
             flash(_("You are signed in."), "success")
             response = redirect_back(request.args.get("next"))
-            response.set_cookie(LANG_COOKIE, user.locale, max_age=365 * 86400, samesite="Lax")
+            remember_language(response, user.locale)
             return response
     return render_template("accounts/sign_in.html", form=form)
 
@@ -77,7 +77,7 @@ def profile():
         with force_locale(current_user.locale):
             flash(_("Your profile is saved."), "success")
         response = redirect(url_for("accounts.profile"))
-        response.set_cookie(LANG_COOKIE, current_user.locale, max_age=365 * 86400, samesite="Lax")
+        remember_language(response, current_user.locale)
         return response
     return render_template("accounts/profile.html", form=form)
 

@@ -75,7 +75,11 @@ def test_password_change_signs_out_other_devices_but_not_this_one(app, make_user
     response = post(
         laptop,
         "/profile/password",
-        {"current_password": PASSWORD, "password": "a brand new secret", "confirm": "a brand new secret"},
+        {
+            "current_password": PASSWORD,
+            "password": "a brand new secret",
+            "confirm": "a brand new secret",
+        },
     )
     assert response.status_code == 302
     assert is_signed_in(laptop)
@@ -89,7 +93,11 @@ def test_password_change_needs_the_current_password(client, make_user):
     response = post(
         client,
         "/profile/password",
-        {"current_password": "wrong", "password": "a brand new secret", "confirm": "a brand new secret"},
+        {
+            "current_password": "wrong",
+            "password": "a brand new secret",
+            "confirm": "a brand new secret",
+        },
     )
     assert response.status_code == 200
     assert "Your current password is not right." in response.get_data(as_text=True)
@@ -134,7 +142,9 @@ def test_throttle_counts_in_the_database_and_expires(app, make_user):
     for _ in range(limit):
         # Each attempt from a different worker process would see the same rows.
         post(app.test_client(), "/sign-in", {"email": "amina@example.org", "password": "guess"})
-    blocked = post(app.test_client(), "/sign-in", {"email": "amina@example.org", "password": PASSWORD})
+    blocked = post(
+        app.test_client(), "/sign-in", {"email": "amina@example.org", "password": PASSWORD}
+    )
     assert "Too many failed sign-in attempts" in blocked.get_data(as_text=True)
 
     from app.accounts.models import LoginFailure
@@ -182,14 +192,18 @@ def test_a_signed_in_page_sends_people_to_sign_in_and_back(client, make_user):
     response = client.get("/profile")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in?next=/profile")
-    response = post(client, "/sign-in?next=/profile", {"email": "amina@example.org", "password": PASSWORD})
+    response = post(
+        client, "/sign-in?next=/profile", {"email": "amina@example.org", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/profile"
 
 
 def test_sign_in_never_redirects_to_another_site(client, make_user):
     make_user("amina@example.org")
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = post(client, f"/sign-in?next={target}", {"email": "amina@example.org", "password": PASSWORD})
+        response = post(
+            client, f"/sign-in?next={target}", {"email": "amina@example.org", "password": PASSWORD}
+        )
         assert response.headers["Location"] == "/"
         sign_out(client)
 
@@ -197,7 +211,9 @@ def test_sign_in_never_redirects_to_another_site(client, make_user):
 def test_profile_changes_name_and_language(client, make_user):
     make_user("amina@example.org")
     sign_in(client, "amina@example.org")
-    response = post(client, "/profile", {"display_name": "Amina H.", "locale": "ar"}, follow_redirects=True)
+    response = post(
+        client, "/profile", {"display_name": "Amina H.", "locale": "ar"}, follow_redirects=True
+    )
     html = response.get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in html
     assert 'value="Amina H."' in html
@@ -214,7 +230,9 @@ def test_password_reset_link_works_once(app, client, make_user):
     path = link.replace("http://localhost", "")
 
     stranger = app.test_client()
-    response = post(stranger, path, {"password": "new secret words", "confirm": "new secret words"}, page=path)
+    response = post(
+        stranger, path, {"password": "new secret words", "confirm": "new secret words"}, page=path
+    )
     assert response.status_code == 302
     assert is_signed_in(stranger)
     # Used once: the link is dead now.

@@ -40,7 +40,11 @@ def test_slugs_are_unique_and_readable(make_council):
 def test_main_language_must_be_offered(app):
     with pytest.raises(DomainError):
         services.create_council(
-            name="X", lang="en", municipality="Y", languages=["fr"], default_language="en",
+            name="X",
+            lang="en",
+            municipality="Y",
+            languages=["fr"],
+            default_language="en",
             timezone="Europe/Paris",
         )
 
@@ -55,7 +59,11 @@ def test_one_current_membership_per_person(make_council, make_user, add_member):
 def test_term_cannot_end_before_it_starts(make_council, make_user, today):
     with pytest.raises(DomainError, match="end of the term"):
         services.add_membership(
-            make_council(), make_user(), Role.member, term_start=today, term_end=today - timedelta(days=1)
+            make_council(),
+            make_user(),
+            Role.member,
+            term_start=today,
+            term_end=today - timedelta(days=1),
         )
 
 
@@ -79,7 +87,10 @@ def test_future_and_past_terms_are_not_current(make_council, make_user, add_memb
     council = make_council()
     future = add_member(council, make_user(), term_start=today + timedelta(days=3))
     past = add_member(
-        council, make_user(), term_start=today - timedelta(days=30), term_end=today - timedelta(days=1)
+        council,
+        make_user(),
+        term_start=today - timedelta(days=30),
+        term_end=today - timedelta(days=1),
     )
     assert not future.is_current and not past.is_current
 
@@ -93,7 +104,9 @@ def test_membership_changes_are_audited(make_council, make_user, add_member, tod
     db.session.commit()
     actions = list(
         db.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.object_type == "Membership").order_by(AuditEvent.id)
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "Membership")
+            .order_by(AuditEvent.id)
         )
     )
     assert actions == ["membership.added", "membership.changed", "membership.ended"]

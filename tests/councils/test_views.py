@@ -123,8 +123,15 @@ def test_a_failed_form_keeps_what_was_typed_and_explains(app, world):
     response = post(
         client,
         "/admin/councils/new",
-        {"lang": "en", "name": "", "municipality": "Ghent", "description": "Typed with care",
-         "languages": ["en"], "default_language": "fr", "timezone": "Europe/Brussels"},
+        {
+            "lang": "en",
+            "name": "",
+            "municipality": "Ghent",
+            "description": "Typed with care",
+            "languages": ["en"],
+            "default_language": "fr",
+            "timezone": "Europe/Brussels",
+        },
         page="/admin/councils/new",
     )
     html = response.get_data(as_text=True)
@@ -143,9 +150,16 @@ def test_secretary_edits_a_translation_without_losing_the_others(app, world):
     response = post(
         client,
         "/councils/council-a/edit",
-        {"lang": "fr", "name": "Conseil A", "municipality": "Riverside", "description": "Nous conseillons.",
-         "participation": "", "languages": ["en", "fr"], "default_language": "en",
-         "timezone": "Europe/Brussels"},
+        {
+            "lang": "fr",
+            "name": "Conseil A",
+            "municipality": "Riverside",
+            "description": "Nous conseillons.",
+            "participation": "",
+            "languages": ["en", "fr"],
+            "default_language": "en",
+            "timezone": "Europe/Brussels",
+        },
         page="/councils/council-a/edit",
     )
     assert response.status_code == 302
@@ -180,7 +194,9 @@ def test_invitation_journey(app, world):
     # Signed in straight away, in the language they chose.
     assert '<html lang="uk" dir="ltr">' in newcomer.get("/profile").get_data(as_text=True)
     membership = db.session.scalar(
-        select(Membership).join(Membership.user).where(Membership.council_id == world["a"].id)
+        select(Membership)
+        .join(Membership.user)
+        .where(Membership.council_id == world["a"].id)
         .where(Membership.user.has(email="newcomer@example.org"))
     )
     assert membership.voting_right and membership.role is Role.member
@@ -221,8 +237,10 @@ def test_secretary_changes_a_role_and_the_term_is_checked(app, world, today):
     target = world["target"]
     path = f"/councils/council-a/members/{target.id}/edit"
     response = post(
-        client, path,
-        {"role": "observer", "term_start": "2026-01-10", "term_end": "2025-01-01"}, page=path,
+        client,
+        path,
+        {"role": "observer", "term_start": "2026-01-10", "term_end": "2025-01-01"},
+        page=path,
     )
     assert "The end of the term cannot be before its start." in response.get_data(as_text=True)
     response = post(client, path, {"role": "observer", "term_start": "2026-01-10"}, page=path)
@@ -233,12 +251,20 @@ def test_secretary_changes_a_role_and_the_term_is_checked(app, world, today):
 
 def test_withdrawing_an_invitation(app, world):
     secretary = world["people"]["secretary"]
-    token = services.create_invitation(world["a"], "x@example.org", Role.member, voting_right=True,
-                                       created_by=secretary)
+    token = services.create_invitation(
+        world["a"], "x@example.org", Role.member, voting_right=True, created_by=secretary
+    )
     db.session.commit()
     invitation = services.find_invitation(token)
     outsider = as_role(app, world, "outsider")
-    assert post(outsider, f"/councils/council-a/invitations/{invitation.id}/withdraw").status_code == 403
+    assert (
+        post(outsider, f"/councils/council-a/invitations/{invitation.id}/withdraw").status_code
+        == 403
+    )
     client = as_role(app, world, "secretary")
-    post(client, f"/councils/council-a/invitations/{invitation.id}/withdraw", page="/councils/council-a/members")
+    post(
+        client,
+        f"/councils/council-a/invitations/{invitation.id}/withdraw",
+        page="/councils/council-a/members",
+    )
     assert app.test_client().get(f"/invitations/{token}").status_code == 404
