@@ -7,39 +7,41 @@ from flask import abort, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.database import LabelledEnum
 
-class Role(StrEnum):
+
+class Role(LabelledEnum):
     chair = "chair"
     secretary = "secretary"
     member = "member"
     observer = "observer"
     translator = "translator"
 
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.chair: _l("Chair"),
-    Role.secretary: _l("Secretary"),
-    Role.member: _l("Member"),
-    Role.observer: _l("Observer"),
-    Role.translator: _l("Translator"),
-}
+    @classmethod
+    def labels(cls):
+        return {
+            cls.chair: _l("Chair"),
+            cls.secretary: _l("Secretary"),
+            cls.member: _l("Member"),
+            cls.observer: _l("Observer"),
+            cls.translator: _l("Translator"),
+        }
 
 
 class Permission(StrEnum):
     edit_council = "edit_council"
     manage_members = "manage_members"
     see_members = "see_members"
+    manage_meetings = "manage_meetings"
+    #: Mark oneself present at a meeting.
+    attend = "attend"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.chair: frozenset(Permission),
     Role.secretary: frozenset(Permission),
-    Role.member: frozenset({Permission.see_members}),
-    Role.observer: frozenset({Permission.see_members}),
+    Role.member: frozenset({Permission.see_members, Permission.attend}),
+    Role.observer: frozenset({Permission.see_members, Permission.attend}),
     Role.translator: frozenset({Permission.see_members}),
 }
 

@@ -9,9 +9,10 @@ then writes fails at once with "database is locked" when many members vote toget
 
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from flask import g, request
-from sqlalchemy import MetaData, event
+from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -74,3 +75,30 @@ def render_migration_type(type_, obj, _autogen_context):
     if type_ == "type" and isinstance(obj, TypeDecorator):
         return f"sa.{type(obj.impl_instance).__name__}()"
     return False
+
+
+def enum_type(enum, name: str) -> Enum:
+    """A column of enum values stored as plain strings (no database-specific type)."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class LabelledEnum(StrEnum):
+    """Stable values in the database, translated titles for people."""
+
+    @property
+    def label(self) -> str:
+        return str(self.labels()[self])
+
+    @classmethod
+    def labels(cls) -> dict:
+        raise NotImplementedError
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]

@@ -1,5 +1,8 @@
 """Demo data: a council with accounts for every role, password ``consulta-demo``."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from app.accounts import services as accounts
@@ -8,6 +11,8 @@ from app.auth import Role
 from app.councils import services as councils
 from app.councils.models import Council
 from app.extensions import db
+from app.meetings import services as meetings
+from app.meetings.models import ItemKind, Meeting, Presence
 
 DEMO_PASSWORD = "consulta-demo"  # noqa: S105 - published on purpose, see README
 
@@ -65,6 +70,128 @@ COUNCIL_TEXTS = {
 }
 
 
+MEETINGS = [
+    # days from today, start hour, title per language, place
+    (
+        -28,
+        18,
+        {
+            "en": "Plenary meeting: housing",
+            "ar": "الاجتماع العام: السكن",
+            "fr": "Séance plénière : logement",
+            "uk": "Пленарне засідання: житло",
+        },
+        "City Hall, Room 2, Market Square 1",
+    ),
+    (
+        0,
+        None,
+        {
+            "en": "Plenary meeting: schools and language classes",
+            "ar": "الاجتماع العام: المدارس ودروس اللغة",
+            "fr": "Séance plénière : écoles et cours de langue",
+            "uk": "Пленарне засідання: школи та мовні курси",
+        },
+        "City Hall, Room 2, Market Square 1",
+    ),
+    (
+        21,
+        18,
+        {
+            "en": "Plenary meeting: health services",
+            "ar": "الاجتماع العام: الخدمات الصحية",
+            "fr": "Séance plénière : services de santé",
+            "uk": "Пленарне засідання: медичні послуги",
+        },
+        "Library, Community Room, Bridge Street 12",
+    ),
+]
+
+AGENDA = [
+    (
+        ItemKind.information,
+        10,
+        {
+            "en": "Welcome and approval of the agenda",
+            "ar": "الترحيب والموافقة على جدول الأعمال",
+            "fr": "Accueil et adoption de l'ordre du jour",
+            "uk": "Вітання та затвердження порядку денного",
+        },
+    ),
+    (
+        ItemKind.discussion,
+        30,
+        {
+            "en": "Report from the working group",
+            "ar": "تقرير مجموعة العمل",
+            "uk": "Звіт робочої групи",
+        },
+    ),
+    (
+        ItemKind.decision,
+        20,
+        {
+            "en": "Advice to the city council",
+            "fr": "Avis au conseil municipal",
+            "ar": "المشورة لمجلس المدينة",
+        },
+    ),
+]
+
+
+def seed_meetings(council: Council) -> None:
+    """A past, a today's (in progress) and an upcoming meeting, with agendas and attendance."""
+    if db.session.scalar(select(Meeting.id).filter_by(council_id=council.id).limit(1)):
+        return
+    zone = ZoneInfo(council.timezone)
+    now = datetime.now(zone)
+    for days, hour, titles, place in MEETINGS:
+        if hour is None:  # today's meeting started an hour ago
+            start = (now - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        else:
+            start = (now + timedelta(days=days)).replace(
+                hour=hour, minute=0, second=0, microsecond=0
+            )
+        details = meetings.MeetingDetails(
+            title=titles["en"],
+            lang="en",
+            day=start.date(),
+            starts=start.time(),
+            ends=(start + timedelta(hours=2)).time(),
+            place=place,
+            step_free=True,
+            interpretation=("ar", "uk"),
+            accessibility_notes="Lift at the main entrance. Hearing loop in the room.",
+        )
+        meeting = meetings.create_meeting(council, details, allow_past=True)
+        _translate(meeting, "title", titles)
+        for kind, minutes, item_titles in AGENDA:
+            item = meetings.add_item(
+                meeting, title=item_titles["en"], lang="en", kind=kind, duration_minutes=minutes
+            )
+            _translate(item, "title", item_titles)
+        meetings.publish_meeting(meeting)
+        if days <= 0:
+            meetings.start_meeting(meeting)
+            voters = council.voting_memberships
+            for membership in voters[:-2]:
+                meetings.set_presence(meeting, membership, Presence.present)
+            meetings.set_presence(meeting, voters[-1], Presence.excused)
+        if days < 0:
+            meetings.close_meeting(meeting)
+            for attendance in meeting.attendances:  # as it happened, not as seeded
+                if attendance.arrived_at:
+                    attendance.arrived_at, attendance.left_at = meeting.starts_at, meeting.ends_at
+
+
+def _translate(obj, field: str, texts: dict[str, str]) -> None:
+    value = getattr(obj, field)
+    for lang, text in texts.items():
+        if lang != value.original:
+            value = value.with_text(lang, text)
+    setattr(obj, field, value)
+
+
 def demo_council() -> Council | None:
     return db.session.scalar(select(Council).filter_by(slug="demo-city"))
 
@@ -101,4 +228,5 @@ def seed_demo() -> Council:
             membership.listed = listed
             db.session.flush()
             db.session.refresh(user)
+    seed_meetings(council)
     return council

@@ -1,8 +1,11 @@
 """Languages: the UI locale of each request, and translated text for user content."""
 
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
+from babel import dates
 from babel.core import Locale, get_locale_identifier, parse_locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, gettext
@@ -265,3 +268,15 @@ def translated_note(shown: Shown) -> str:
     if shown.machine:
         return gettext("Machine translation from %(language)s", language=source)
     return gettext("Translated from %(language)s", language=source)
+
+
+def format_local(moment, zone: str, format: str = "medium", part: str = "datetime") -> str:
+    """A stored UTC time as the reader reads it, in the council's time zone."""
+    aware = moment.replace(tzinfo=UTC)
+    tzinfo = ZoneInfo(zone)
+    locale = current_locale()
+    if part == "date":
+        return dates.format_date(aware.astimezone(tzinfo).date(), format, locale=locale)
+    if part == "time":
+        return dates.format_time(aware, format, tzinfo=tzinfo, locale=locale)
+    return dates.format_datetime(aware, format, tzinfo=tzinfo, locale=locale)

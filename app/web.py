@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.accounts import services as accounts
 from app.accounts.models import User
-from app.auth import Permission, can
+from app.auth import Permission, can, set_council
+from app.councils.models import Council
 from app.extensions import db, login_manager
 from app.forms import ActionForm
 from app.i18n import (
@@ -20,6 +21,7 @@ from app.i18n import (
     current_locale,
     direction,
     endonym,
+    format_local,
     language_name,
     remember_language,
     requested_locale,
@@ -94,6 +96,7 @@ def init_app(app: Flask) -> None:
         direction=direction,
         bcp47=bcp47,
         markdown=render_markdown,
+        format_local=format_local,
         translated_note=translated_note,
         switch_language_url=switch_language_url,
         demo_data_present=demo_data_present,
@@ -104,6 +107,13 @@ def init_app(app: Flask) -> None:
     def page_language():
         locale = current_locale()
         return {"locale": locale, "html_lang": bcp47(locale), "html_dir": direction(locale)}
+
+
+def load_council(slug: str) -> Council:
+    """The council a page is about, or 404; remembered for the header and the language."""
+    council = db.first_or_404(select(Council).filter_by(slug=slug))
+    set_council(council)
+    return council
 
 
 def switch_language_url(code: str) -> str:

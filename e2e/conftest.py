@@ -82,9 +82,15 @@ def browser():
 def new_page(browser, base_url):
     contexts = []
 
-    def make(viewport=PHONE, *, javascript=True, locale="en-GB"):
+    def make(viewport=PHONE, *, javascript=True, locale="en-GB", signed_in_as=None):
+        """A fresh page; `signed_in_as` another page reuses that page's cookies."""
+        state = signed_in_as.context.storage_state() if signed_in_as else None
         context = browser.new_context(
-            viewport=viewport, java_script_enabled=javascript, locale=locale, base_url=base_url
+            viewport=viewport,
+            java_script_enabled=javascript,
+            locale=locale,
+            base_url=base_url,
+            storage_state=state,
         )
         contexts.append(context)
         return context.new_page()
@@ -112,6 +118,8 @@ _axe = Axe()
 
 
 def axe_violations(page) -> list[str]:
+    """axe-core runs inside the page, so a page with JavaScript off is checked by the caller
+    opening the same URL in a JavaScript-enabled page (see `new_page(signed_in_as=...)`)."""
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [
         f"{v['id']}: {v['help']} → {[n['target'] for n in v['nodes']][:5]}"

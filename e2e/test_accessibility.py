@@ -1,16 +1,31 @@
 """axe-core finds nothing on any page, signed in or out, in English and Arabic, on a phone and
 a desktop; no page scrolls sideways at 320 px."""
 
+import io
+from datetime import date, time, timedelta
+
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from app.accounts import services as accounts
 from app.councils import services as councils
 from app.councils.models import Council
 from app.extensions import db
+from app.meetings import services as meetings
 from e2e.conftest import DESKTOP, PHONE, axe_violations, sign_in
 
-PUBLIC_PAGES = ["/", "/councils/demo-city", "/sign-in", "/forgot-password", "/no-such-page"]
+PUBLIC_PAGES = [
+    "/",
+    "/councils/demo-city",
+    "/sign-in",
+    "/forgot-password",
+    "/no-such-page",
+    "/councils/demo-city/meetings",
+    "/councils/demo-city/meetings/1",
+    "/councils/demo-city/meetings/2",
+    "/councils/demo-city/meetings/3",
+]
 MEMBER_PAGES = ["/profile", "/profile/password", "/councils/demo-city/members"]
 SECRETARY_PAGES = [
     "/councils/demo-city/members",
@@ -18,6 +33,19 @@ SECRETARY_PAGES = [
     "/councils/demo-city/invitations/new",
     "/councils/demo-city/members/{membership}/edit",
     "/councils/demo-city/members/{membership}/end",
+    "/councils/demo-city/meetings/new",
+    "/councils/demo-city/meetings/{draft}",
+    "/councils/demo-city/meetings/{draft}/edit",
+    "/councils/demo-city/meetings/{draft}/publish",
+    "/councils/demo-city/meetings/{draft}/items/new",
+    "/councils/demo-city/meetings/{draft}/items/{item}/edit",
+    "/councils/demo-city/meetings/{draft}/items/{item}/remove",
+    "/councils/demo-city/meetings/{draft}/documents",
+    "/councils/demo-city/documents/{document}/remove",
+    "/councils/demo-city/meetings/2/attendance",
+    "/councils/demo-city/meetings/2/close",
+    "/councils/demo-city/meetings/3/start",
+    "/councils/demo-city/meetings/3/cancel",
 ]
 ADMIN_PAGES = ["/admin/users", "/admin/councils/new", "/admin/users/{user}/deactivate"]
 
@@ -34,12 +62,28 @@ def ids(live_app):
             council, "newcomer@demo.test", "member", voting_right=True, created_by=secretary.user
         )
         reset = accounts.create_password_reset(member.user)
+        draft = meetings.create_meeting(
+            council,
+            meetings.MeetingDetails(
+                title="Draft meeting",
+                lang="en",
+                day=date.today() + timedelta(days=40),
+                starts=time(18),
+                ends=time(20),
+            ),
+        )
+        item = meetings.add_item(draft, title="First item", lang="en", kind="decision")
+        upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="agenda.pdf")
+        document = meetings.store_document(draft, upload, item=item, user=None)
         db.session.commit()
         return {
             "membership": member.id,
             "user": member.user_id,
             "invitation": invitation,
             "reset": reset,
+            "draft": draft.id,
+            "item": item.id,
+            "document": document.id,
         }
 
 

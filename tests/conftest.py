@@ -113,3 +113,69 @@ def add_member(app):
 @pytest.fixture
 def today():
     return date.today()
+
+
+@pytest.fixture
+def make_meeting(app):
+    """A meeting of ``council`` a week from now, 18:00–20:00 in the council's zone."""
+    from datetime import time, timedelta
+
+    from app.meetings import services as meetings
+
+    def make(council, *, items=(), publish=False, start=False, days=7, **kwargs):
+        fields = {
+            "title": "Plenary meeting",
+            "lang": "en",
+            "day": date.today() + timedelta(days=days),
+            "starts": time(18, 0),
+            "ends": time(20, 0),
+            "place": "City Hall",
+        }
+        fields.update(kwargs)
+        meeting = meetings.create_meeting(
+            council, meetings.MeetingDetails(**fields), allow_past=days < 0
+        )
+        for title in items:
+            meetings.add_item(meeting, title=title, lang="en", kind="decision")
+        if publish or start:
+            meetings.publish_meeting(meeting)
+        if start:
+            meetings.start_meeting(meeting)
+        db.session.commit()
+        return meeting
+
+    return make
+
+
+class Inbox:
+    """Messages a real SMTP server received during the test."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str):
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback; the app is configured to send through it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="council@example.org")
+    yield inbox
+    controller.stop()

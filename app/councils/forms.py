@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth import Role
+from app.councils.models import QuorumRule
 from app.councils.services import council_timezones
 from app.forms import (
     content_language_choices,
@@ -75,6 +76,12 @@ class CouncilForm(FlaskForm):
         description=_l("Used when a visitor's own language is not available."),
     )
     timezone = SelectField(_l("Time zone"), choices=timezone_choices, default="Europe/Brussels")
+    quorum_rule = RadioField(
+        _l("Quorum"),
+        choices=QuorumRule.choices,
+        default=QuorumRule.majority.value,
+        description=_l("How many voting members must be present for the council to decide."),
+    )
 
 
 class NewCouncilForm(CouncilForm):

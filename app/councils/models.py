@@ -1,14 +1,44 @@
+import math
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth import Role
-from app.database import utcnow
+from app.database import LabelledEnum, enum_type, utcnow
 from app.extensions import db
 from app.i18n import Translated, TranslatedText
 
-role_type = Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+role_type = enum_type(Role, "role")
+
+
+class QuorumRule(LabelledEnum):
+    """How many voting members must be present for the council to decide."""
+
+    majority = "majority"
+    one_third = "one_third"
+    two_thirds = "two_thirds"
+    none = "none"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.majority: _l("More than half of the voting members"),
+            cls.one_third: _l("At least a third of the voting members"),
+            cls.two_thirds: _l("At least two thirds of the voting members"),
+            cls.none: _l("No quorum"),
+        }
+
+    def needed(self, voting_members: int) -> int:
+        """Voting members who must be present: the rule as arithmetic."""
+        if self is QuorumRule.majority:
+            return voting_members // 2 + 1
+        if self is QuorumRule.one_third:
+            return math.ceil(voting_members / 3)
+        if self is QuorumRule.two_thirds:
+            return math.ceil(2 * voting_members / 3)
+        return 0
 
 
 class Council(db.Model):
@@ -27,6 +57,11 @@ class Council(db.Model):
     default_language: Mapped[str] = mapped_column(String(16))
     #: IANA zone; meeting times are entered and shown in it.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
+    quorum_rule: Mapped[QuorumRule] = mapped_column(
+        enum_type(QuorumRule, "quorum_rule"),
+        default=QuorumRule.majority,
+        server_default=QuorumRule.majority.value,
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships = relationship(
@@ -44,6 +79,10 @@ class Council(db.Model):
     @property
     def current_memberships(self) -> list["Membership"]:
         return [m for m in self.memberships if m.is_current]
+
+    @property
+    def voting_memberships(self) -> list["Membership"]:
+        return [m for m in self.memberships if m.is_current and m.voting_right]
 
     def __repr__(self) -> str:
         return f"<Council {self.slug}>"

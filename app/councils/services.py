@@ -13,7 +13,7 @@ from app import audit
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.auth import Role
-from app.councils.models import Council, Invitation, Membership
+from app.councils.models import Council, Invitation, Membership, QuorumRule
 from app.database import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -58,6 +58,7 @@ def create_council(
     timezone: str,
     description: str = "",
     participation: str = "",
+    quorum_rule: QuorumRule = QuorumRule.majority,
     slug: str | None = None,
 ) -> Council:
     """Only instance administrators create councils; texts start in the language ``lang``."""
@@ -75,6 +76,7 @@ def create_council(
         languages=languages,
         default_language=default_language,
         timezone=timezone,
+        quorum_rule=QuorumRule(quorum_rule),
     )
     db.session.add(council)
     db.session.flush()
@@ -93,6 +95,7 @@ def update_council(
     timezone: str,
     description: str = "",
     participation: str = "",
+    quorum_rule: QuorumRule = QuorumRule.majority,
 ) -> None:
     """Edits the texts in language ``lang``; versions in other languages are kept."""
     _check_languages(languages, default_language, timezone)
@@ -103,6 +106,7 @@ def update_council(
     council.languages = languages
     council.default_language = default_language
     council.timezone = timezone
+    council.quorum_rule = QuorumRule(quorum_rule)
     audit.record("council.updated", council, language=lang)
 
 

@@ -21,14 +21,10 @@ from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import current_locale
 from app.mail import mail_enabled, send_email
+from app.meetings import services as meetings
+from app.web import load_council
 
 bp = Blueprint("councils", __name__)
-
-
-def load_council(slug: str) -> Council:
-    council = db.first_or_404(select(Council).filter_by(slug=slug))
-    set_council(council)
-    return council
 
 
 def load_membership(council: Council, membership_id: int) -> Membership:
@@ -48,6 +44,7 @@ def council_fields(form: CouncilForm) -> dict:
         "languages": form.languages.data,
         "default_language": form.default_language.data,
         "timezone": form.timezone.data,
+        "quorum_rule": form.quorum_rule.data,
     }
 
 
@@ -61,10 +58,15 @@ def home():
 def council(slug: str):
     council = load_council(slug)
     listed = [m for m in council.current_memberships if m.listed]
+    officer = can(current_user, Permission.manage_meetings, council)
     return render_template(
         "councils/council.html",
         council=council,
         listed=listed,
+        next_meeting=db.session.scalar(
+            meetings.upcoming_meetings(council, include_drafts=False).limit(1)
+        ),
+        officer=officer,
         membership=council.current_membership_of(current_user),
         can_manage=can(current_user, Permission.manage_members, council),
         form=ActionForm(),

@@ -11,3 +11,18 @@
     });
   });
 })();
+
+// Quorum: refresh the count while a meeting is open, without reloading the page.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-quorum-url]");
+  if (!box || !window.fetch) return;
+  window.setInterval(function () {
+    fetch(box.getAttribute("data-quorum-url"), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data && box.textContent.trim() !== data.text.trim()) box.textContent = data.text;
+      })
+      .catch(function () {});
+  }, 5000);
+})();

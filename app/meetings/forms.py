@@ -1,0 +1,117 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.councils.forms import CheckboxesField
+from app.forms import content_language_choices, strip
+from app.meetings.models import ItemKind
+
+
+class MeetingForm(FlaskForm):
+    lang = SelectField(_l("Language of the texts below"), choices=content_language_choices)
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(message=_l("Enter a title for the meeting.")), Length(max=200)],
+        description=_l("For example: “Plenary meeting, spring”."),
+        render_kw={"dir": "auto"},
+    )
+    day = DateField(
+        _l("Date"), validators=[DataRequired(message=_l("Enter the date of the meeting."))]
+    )
+    starts = TimeField(
+        _l("Starts at"), validators=[DataRequired(message=_l("Enter when the meeting starts."))]
+    )
+    ends = TimeField(
+        _l("Ends at"), validators=[DataRequired(message=_l("Enter when the meeting ends."))]
+    )
+    place = StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Room and address, as people would look for it."),
+        render_kw={"dir": "auto", "autocomplete": "street-address"},
+        filters=[strip],
+    )
+    step_free = BooleanField(_l("The place has step-free access"))
+    interpretation = CheckboxesField(
+        _l("Interpretation offered"), choices=content_language_choices, validators=[Optional()]
+    )
+    accessibility_notes = TextAreaField(
+        _l("Notes on access (optional)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Lift, hearing loop, childcare, how to ask for help."),
+        render_kw={"dir": "auto", "rows": 3},
+    )
+    online_url = URLField(
+        _l("Online link (optional)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("A video call address, starting with https://"),
+        filters=[strip],
+        render_kw={"spellcheck": "false"},
+    )
+    description = TextAreaField(
+        _l("Description (optional)"),
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"dir": "auto", "rows": 4},
+    )
+
+
+class AgendaItemForm(FlaskForm):
+    lang = SelectField(_l("Language of the texts below"), choices=content_language_choices)
+    title = StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(message=_l("Enter a title for the agenda item.")),
+            Length(max=300),
+        ],
+        render_kw={"dir": "auto"},
+    )
+    kind = RadioField(
+        _l("Kind of item"), choices=ItemKind.choices, default=ItemKind.discussion.value
+    )
+    duration_minutes = IntegerField(
+        _l("Expected duration in minutes (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=600, message=_l("Enter a number of minutes from 1 to 600.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    description = TextAreaField(
+        _l("Description (optional)"),
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"dir": "auto", "rows": 4},
+    )
+
+
+class CancelForm(FlaskForm):
+    lang = SelectField(_l("Language of the reason"), choices=content_language_choices)
+    reason = TextAreaField(
+        _l("Why is the meeting cancelled?"),
+        validators=[
+            DataRequired(message=_l("Say why the meeting is cancelled.")),
+            Length(max=1000),
+        ],
+        description=_l("Members and the public will see this."),
+        render_kw={"dir": "auto", "rows": 3},
+    )
+
+
+class DocumentForm(FlaskForm):
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
+        description=_l("PDF, ODT, ODS, DOCX, XLSX, PNG or JPEG."),
+    )
+    item = SelectField(_l("Agenda item"), coerce=int, validators=[Optional()])

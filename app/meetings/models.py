@@ -1,0 +1,160 @@
+import uuid
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import LabelledEnum, enum_type, utcnow
+from app.extensions import db
+from app.i18n import Translated, TranslatedText
+
+
+class MeetingState(LabelledEnum):
+    draft = "draft"
+    published = "published"
+    in_progress = "in_progress"
+    closed = "closed"
+    cancelled = "cancelled"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.draft: _l("Draft"),
+            cls.published: _l("Published"),
+            cls.in_progress: _l("In progress"),
+            cls.closed: _l("Closed"),
+            cls.cancelled: _l("Cancelled"),
+        }
+
+
+class ItemKind(LabelledEnum):
+    information = "information"
+    discussion = "discussion"
+    decision = "decision"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.information: _l("For information"),
+            cls.discussion: _l("For discussion"),
+            cls.decision: _l("For decision"),
+        }
+
+
+class Presence(LabelledEnum):
+    present = "present"
+    excused = "excused"
+    absent = "absent"
+
+    @classmethod
+    def labels(cls):
+        return {cls.present: _l("Present"), cls.excused: _l("Excused"), cls.absent: _l("Absent")}
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    #: Stable identifier for calendars (iCalendar UID).
+    uid: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: uuid.uuid4().hex)
+    title: Mapped[Translated] = mapped_column(TranslatedText)
+    description: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    #: UTC; entered and shown in the council's time zone.
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(300), default="")
+    step_free: Mapped[bool] = mapped_column(default=False)
+    #: Languages interpreted at the meeting (codes).
+    interpretation: Mapped[list[str]] = mapped_column(JSON, default=list)
+    accessibility_notes: Mapped[Translated] = mapped_column(
+        TranslatedText, default=lambda: Translated()
+    )
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    state: Mapped[MeetingState] = mapped_column(
+        enum_type(MeetingState, "meeting_state"), default=MeetingState.draft, index=True
+    )
+    cancel_reason: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    published_at: Mapped[datetime | None]
+    #: Bumped on every change calendar apps must notice (iCalendar SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    council = relationship("Council")
+    items = relationship(
+        "AgendaItem",
+        back_populates="meeting",
+        order_by="AgendaItem.position",
+        cascade="all, delete-orphan",
+    )
+    attendances = relationship("Attendance", back_populates="meeting", cascade="all, delete-orphan")
+    documents = relationship("Document", back_populates="meeting", order_by="Document.id")
+
+    @property
+    def is_public(self) -> bool:
+        return self.state is not MeetingState.draft
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    #: 1, 2, 3 … in agenda order.
+    position: Mapped[int]
+    title: Mapped[Translated] = mapped_column(TranslatedText)
+    description: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind, "item_kind"))
+    duration_minutes: Mapped[int | None]
+    #: Set when the item was added after the agenda was published.
+    added_late_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting = relationship("Meeting", back_populates="items")
+    documents = relationship("Document", back_populates="item", order_by="Document.id")
+
+
+class Attendance(db.Model):
+    """One member at one meeting: present, excused or absent, with arrival and departure."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("meeting_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+    presence: Mapped[Presence] = mapped_column(enum_type(Presence, "presence"))
+    arrived_at: Mapped[datetime | None]
+    left_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    meeting = relationship("Meeting", back_populates="attendances")
+    membership = relationship("Membership")
+
+    @property
+    def is_in_the_room(self) -> bool:
+        return self.presence is Presence.present and self.left_at is None
+
+
+class Document(db.Model):
+    """An uploaded file, stored under the instance folder with a random name."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    #: The name it had on the uploader's computer, cleaned; used when it is downloaded.
+    filename: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Removed documents stay recorded; only the file is deleted.
+    removed_at: Mapped[datetime | None]
+
+    meeting = relationship("Meeting", back_populates="documents")
+    item = relationship("AgendaItem", back_populates="documents")

@@ -1,0 +1,367 @@
+"""Meetings: their life from draft to closed, agendas, documents and attendance."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit
+from app.councils.models import Council, Membership
+from app.database import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.i18n import Translated
+from app.meetings import documents
+from app.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Document,
+    ItemKind,
+    Meeting,
+    MeetingState,
+    Presence,
+)
+
+S = MeetingState
+TRANSITIONS = {
+    S.draft: {S.published, S.cancelled},
+    S.published: {S.in_progress, S.cancelled},
+    S.in_progress: {S.closed},
+    S.closed: set(),
+    S.cancelled: set(),
+}
+#: States in which the agenda can still change.
+AGENDA_OPEN = {S.draft, S.published, S.in_progress}
+
+
+def _transition(meeting: Meeting, target: MeetingState) -> None:
+    if target not in TRANSITIONS[meeting.state]:
+        raise DomainError(
+            _(
+                "A meeting that is “%(state)s” cannot become “%(target)s”.",
+                state=meeting.state.label,
+                target=target.label,
+            )
+        )
+    before = meeting.state
+    meeting.state = target
+    meeting.sequence += 1
+    audit.record(f"meeting.{target.value}", meeting, before=before.value)
+
+
+def to_utc(council: Council, day: date, at: time) -> datetime:
+    """A wall-clock time in the council's zone, as the naive UTC the database keeps."""
+    local = datetime.combine(day, at, tzinfo=ZoneInfo(council.timezone))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(council: Council, moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(council.timezone))
+
+
+@dataclass
+class MeetingDetails:
+    title: str
+    lang: str
+    day: date
+    starts: time
+    ends: time
+    description: str = ""
+    place: str = ""
+    step_free: bool = False
+    interpretation: tuple[str, ...] = ()
+    accessibility_notes: str = ""
+    online_url: str = ""
+
+
+def _check_times(council: Council, details: MeetingDetails, *, allow_past: bool):
+    starts_at = to_utc(council, details.day, details.starts)
+    ends_at = to_utc(council, details.day, details.ends)
+    if ends_at <= starts_at:
+        raise DomainError(_("The meeting must end after it starts."))
+    if not allow_past and starts_at < utcnow():
+        raise DomainError(_("The meeting cannot start in the past. Check the date and time."))
+    if details.online_url and not details.online_url.startswith(("https://", "http://")):
+        raise DomainError(_("The online link must start with https://"))
+    return starts_at, ends_at
+
+
+def _apply(meeting: Meeting, details: MeetingDetails, starts_at, ends_at) -> None:
+    lang = details.lang
+    meeting.title = (meeting.title or Translated()).with_text(lang, details.title.strip())
+    meeting.description = (meeting.description or Translated()).with_text(
+        lang, details.description.strip()
+    )
+    meeting.accessibility_notes = (meeting.accessibility_notes or Translated()).with_text(
+        lang, details.accessibility_notes.strip()
+    )
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.place = details.place.strip()
+    meeting.step_free = details.step_free
+    meeting.interpretation = list(details.interpretation)
+    meeting.online_url = details.online_url.strip()
+
+
+def create_meeting(council: Council, details: MeetingDetails, *, allow_past=False) -> Meeting:
+    """A new meeting starts as a draft that only the council's officers see."""
+    starts_at, ends_at = _check_times(council, details, allow_past=allow_past)
+    meeting = Meeting(council=council, title=Translated(), state=S.draft)
+    _apply(meeting, details, starts_at, ends_at)
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record("meeting.created", meeting)
+    return meeting
+
+
+def update_meeting(meeting: Meeting, details: MeetingDetails) -> None:
+    if meeting.state not in (S.draft, S.published):
+        raise DomainError(_("Only meetings that have not started can be changed."))
+    starts_at, ends_at = _check_times(meeting.council, details, allow_past=False)
+    _apply(meeting, details, starts_at, ends_at)
+    meeting.sequence += 1
+    audit.record("meeting.updated", meeting, language=details.lang)
+
+
+def publish_meeting(meeting: Meeting) -> None:
+    """An agenda is published only with at least one item on it."""
+    if not meeting.items:
+        raise DomainError(_("Add at least one agenda item before publishing the meeting."))
+    _transition(meeting, S.published)
+    meeting.published_at = utcnow()
+
+
+def start_meeting(meeting: Meeting) -> None:
+    _transition(meeting, S.in_progress)
+
+
+def close_meeting(meeting: Meeting) -> None:
+    _transition(meeting, S.closed)
+    now = utcnow()
+    for attendance in meeting.attendances:
+        if attendance.is_in_the_room:
+            attendance.left_at = max(now, attendance.arrived_at or now)
+
+
+def cancel_meeting(meeting: Meeting, reason: str, lang: str) -> None:
+    """Cancelling needs a reason, which the public and the members see."""
+    if not reason.strip():
+        raise DomainError(_("Say why the meeting is cancelled."))
+    _transition(meeting, S.cancelled)
+    meeting.cancel_reason = Translated.of(reason.strip(), lang)
+
+
+def _check_agenda_open(meeting: Meeting) -> None:
+    if meeting.state not in AGENDA_OPEN:
+        raise DomainError(_("The agenda of a closed or cancelled meeting cannot change."))
+
+
+def add_item(
+    meeting: Meeting,
+    *,
+    title: str,
+    lang: str,
+    kind: ItemKind,
+    description: str = "",
+    duration_minutes: int | None = None,
+) -> AgendaItem:
+    """Items go to the end; items added after publication are marked as added late."""
+    _check_agenda_open(meeting)
+    item = AgendaItem(
+        meeting=meeting,
+        position=len(meeting.items) + 1,
+        title=Translated.of(title.strip(), lang),
+        description=Translated.of(description.strip(), lang)
+        if description.strip()
+        else Translated(),
+        kind=ItemKind(kind),
+        duration_minutes=duration_minutes,
+        added_late_at=utcnow() if meeting.state is not S.draft else None,
+    )
+    db.session.add(item)
+    db.session.flush()
+    if meeting.state is not S.draft:
+        meeting.sequence += 1
+    audit.record(
+        "agenda_item.added", item, council=meeting.council, late=item.added_late_at is not None
+    )
+    return item
+
+
+def update_item(
+    item: AgendaItem,
+    *,
+    title: str,
+    lang: str,
+    kind: ItemKind,
+    description: str = "",
+    duration_minutes: int | None = None,
+) -> None:
+    _check_agenda_open(item.meeting)
+    item.title = item.title.with_text(lang, title.strip())
+    item.description = item.description.with_text(lang, description.strip())
+    item.kind = ItemKind(kind)
+    item.duration_minutes = duration_minutes
+    audit.record("agenda_item.updated", item, council=item.meeting.council, language=lang)
+
+
+def move_item(item: AgendaItem, step: int) -> None:
+    """Swap the item with its neighbour (step -1: up, +1: down); the ends stay put."""
+    meeting = item.meeting
+    _check_agenda_open(meeting)
+    items = list(meeting.items)
+    index = items.index(item)
+    other = index + step
+    if not 0 <= other < len(items):
+        return
+    items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items, start=1):
+        each.position = position
+    meeting.items = items
+    audit.record("agenda_item.moved", item, council=meeting.council, position=item.position)
+
+
+def remove_item(item: AgendaItem) -> None:
+    """Only a draft agenda loses items; a published one is a public record."""
+    meeting = item.meeting
+    if meeting.state is not S.draft:
+        raise DomainError(_("Items of a published agenda cannot be removed."))
+    if any(doc.removed_at is None for doc in item.documents):
+        raise DomainError(_("Remove the item's documents first."))
+    meeting.items.remove(item)
+    for position, each in enumerate(meeting.items, start=1):
+        each.position = position
+    audit.record(
+        "agenda_item.removed", meeting, title=str(item.title.shown_in(item.title.original))
+    )
+
+
+def store_document(meeting: Meeting, upload, *, item: AgendaItem | None, user) -> Document:
+    """Accept PDF, ODT/ODS, DOCX/XLSX, PNG or JPEG, recognised by content, within the size limit."""
+    _check_agenda_open(meeting)
+    limit = current_app.config["DOCUMENT_MAX_BYTES"]
+    stored_name = documents.new_stored_name()
+    path = documents.storage_folder() / stored_name
+    upload.save(path)
+    size = path.stat().st_size
+    content_type = documents.sniff(path)
+    if size > limit or content_type is None or size == 0:
+        path.unlink()
+        if size > limit:
+            raise DomainError(
+                _(
+                    "The file is larger than %(size)s MB. Choose a smaller file.",
+                    size=limit // (1024 * 1024),
+                )
+            )
+        raise DomainError(
+            _("This file cannot be used. Upload a PDF, ODT, ODS, DOCX, XLSX, PNG or JPEG file.")
+        )
+    document = Document(
+        meeting=meeting,
+        item=item,
+        filename=documents.clean_filename(upload.filename or "", content_type),
+        stored_name=stored_name,
+        content_type=content_type,
+        size=size,
+        uploaded_by_id=getattr(user, "id", None),
+    )
+    db.session.add(document)
+    db.session.flush()
+    audit.record("document.uploaded", document, council=meeting.council, filename=document.filename)
+    return document
+
+
+def document_path(document: Document):
+    return documents.storage_folder() / document.stored_name
+
+
+def remove_document(document: Document) -> None:
+    """The record stays (who uploaded what, when); the file itself is deleted."""
+    document.removed_at = utcnow()
+    document_path(document).unlink(missing_ok=True)
+    audit.record("document.removed", document, council=document.meeting.council)
+
+
+def attendance_for(meeting: Meeting, membership: Membership) -> Attendance | None:
+    return next((a for a in meeting.attendances if a.membership_id == membership.id), None)
+
+
+def set_presence(meeting: Meeting, membership: Membership, presence: Presence) -> Attendance:
+    """Record a member as present, excused or absent; arrivals and departures keep their time."""
+    if meeting.state not in (S.published, S.in_progress):
+        raise DomainError(
+            _("Attendance is recorded for published meetings and meetings in progress.")
+        )
+    if membership.council_id != meeting.council_id or not membership.is_current:
+        raise DomainError(_("Only current members of the council are on the attendance list."))
+    presence = Presence(presence)
+    if presence is Presence.present and meeting.state is not S.in_progress:
+        raise DomainError(_("Members can be marked present once the meeting has started."))
+    attendance = attendance_for(meeting, membership)
+    if attendance is None:
+        attendance = Attendance(meeting=meeting, membership=membership, presence=presence)
+        db.session.add(attendance)
+    now = utcnow()
+    if presence is Presence.present:
+        if attendance.presence is not Presence.present or attendance.arrived_at is None:
+            attendance.arrived_at = now
+        attendance.left_at = None
+    attendance.presence = presence
+    db.session.flush()
+    audit.record("attendance.recorded", meeting, member=membership.id, presence=presence.value)
+    return attendance
+
+
+def record_departure(meeting: Meeting, membership: Membership) -> None:
+    attendance = attendance_for(meeting, membership)
+    if attendance is None or not attendance.is_in_the_room:
+        raise DomainError(_("This member is not marked present."))
+    attendance.left_at = utcnow()
+    audit.record("attendance.left", meeting, member=membership.id)
+
+
+@dataclass(frozen=True)
+class Quorum:
+    present: int
+    voting_members: int
+    needed: int
+
+    @property
+    def reached(self) -> bool:
+        return self.present >= self.needed
+
+
+def quorum(meeting: Meeting) -> Quorum:
+    """Voting members in the room against the council's quorum rule."""
+    voting = meeting.council.voting_memberships
+    voting_ids = {m.id for m in voting}
+    present = sum(
+        1 for a in meeting.attendances if a.is_in_the_room and a.membership_id in voting_ids
+    )
+    return Quorum(present, len(voting), meeting.council.quorum_rule.needed(len(voting)))
+
+
+def upcoming_meetings(council: Council, *, include_drafts: bool):
+    query = select(Meeting).where(Meeting.council_id == council.id, Meeting.ends_at >= utcnow())
+    if not include_drafts:
+        query = query.where(Meeting.state != S.draft)
+    return query.order_by(Meeting.starts_at)
+
+
+def past_meetings(council: Council, *, include_drafts: bool):
+    query = select(Meeting).where(Meeting.council_id == council.id, Meeting.ends_at < utcnow())
+    if not include_drafts:
+        query = query.where(Meeting.state != S.draft)
+    return query.order_by(Meeting.starts_at.desc())
+
+
+def public_meetings(council: Council):
+    """Every meeting the public may see, oldest first (the calendar feed)."""
+    return (
+        select(Meeting)
+        .where(Meeting.council_id == council.id, Meeting.state != S.draft)
+        .order_by(Meeting.starts_at)
+    )
