@@ -59,6 +59,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "consulta@localhost")
 
     #: Failed sign-ins allowed per account (and, more generously, per address) in the window.
+    #: Proposals accepted from one connection per hour (a honeypot and moderation do the rest).
+    PROPOSALS_PER_HOUR = 5
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)

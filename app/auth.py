@@ -35,6 +35,8 @@ class Permission(StrEnum):
     manage_meetings = "manage_meetings"
     #: Mark oneself present at a meeting.
     attend = "attend"
+    #: Review, answer and schedule residents' proposals.
+    manage_proposals = "manage_proposals"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

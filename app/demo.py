@@ -12,7 +12,9 @@ from app.councils import services as councils
 from app.councils.models import Council
 from app.extensions import db
 from app.meetings import services as meetings
-from app.meetings.models import ItemKind, Meeting, Presence
+from app.meetings.models import AgendaItem, ItemKind, Meeting, Presence
+from app.proposals import services as proposals
+from app.proposals.models import Proposal
 
 DEMO_PASSWORD = "consulta-demo"  # noqa: S105 - published on purpose, see README
 
@@ -184,6 +186,160 @@ def seed_meetings(council: Council) -> None:
                     attendance.arrived_at, attendance.left_at = meeting.starts_at, meeting.ends_at
 
 
+PROPOSALS = [
+    # language, topic, title, body, what happened, translations {lang: (title, body)}
+    (
+        "ar",
+        "housing",
+        "مساعدة في فهم عقود الإيجار",
+        "كثير من العائلات الجديدة توقّع عقود إيجار لا تفهمها. نقترح جلسة شهرية مجانية في "
+        "مكتبة الحي يشرح فيها متطوعون العقود بالعربية والأوكرانية.",
+        ["accepted"],
+        {
+            "en": (
+                "Help to understand rental contracts",
+                "Many new families sign rental contracts they do not understand. We propose a "
+                "free monthly session in the neighbourhood library where volunteers explain "
+                "contracts in Arabic and Ukrainian.",
+            )
+        },
+    ),
+    (
+        "uk",
+        "education",
+        "Вечірні мовні курси для працюючих батьків",
+        "Курси мови зараз проходять лише вдень. Батьки, які працюють, не можуть їх відвідувати. "
+        "Просимо відкрити вечірню групу з доглядом за дітьми.",
+        ["accepted", "today"],
+        {
+            "en": (
+                "Evening language classes for working parents",
+                "Language classes only take place during the day. Working parents cannot "
+                "attend. We ask for an evening group with childcare.",
+            )
+        },
+    ),
+    (
+        "en",
+        "public_services",
+        "Translate the bin collection calendar",
+        "The waste collection calendar is only in the local language. A version in the "
+        "council's languages would avoid fines and help neighbours.",
+        ["accepted", "past", "adopted", "implemented"],
+        {},
+    ),
+    (
+        "es",
+        "work",
+        "Ventanilla única para emprendedores migrantes",
+        "Abrir un negocio exige visitar cinco oficinas distintas. Proponemos una ventanilla "
+        "única con información en varios idiomas.",
+        ["accepted", "past", "rejected"],
+        {},
+    ),
+    (
+        "fr",
+        "health",
+        "Des interprètes dans les centres de santé",
+        "Les patients qui ne parlent pas la langue locale viennent avec leurs enfants comme "
+        "interprètes. Nous proposons un service d'interprétariat par téléphone.",
+        ["accepted", "past", "postponed"],
+        {},
+    ),
+    (
+        "ar",
+        "culture",
+        "مهرجان ثقافات الحي",
+        "نقترح مهرجاناً سنوياً في الحديقة العامة تعرض فيه الجاليات موسيقاها وطعامها.",
+        [],
+        {},
+    ),
+    (
+        "uk",
+        "health",
+        "Довідник лікарів, які говорять іншими мовами",
+        "Потрібен список лікарів міста з мовами, якими вони володіють.",
+        ["changes_requested"],
+        {},
+    ),
+    (
+        "en",
+        "other",
+        "Free parking for council members",
+        "Council members should park for free near the town hall.",
+        ["declined"],
+        {},
+    ),
+]
+ANSWERS = {
+    "accepted": "Thank you. The council will discuss this proposal at a coming meeting.",
+    "adopted": "The council adopted this proposal and asked the city to act on it.",
+    "implemented": "The city now publishes the calendar in English, Arabic, Ukrainian, French "
+    "and Spanish.",
+    "rejected": "The city already plans a business desk; the council will follow its opening.",
+    "postponed": "The council wants the health department's costs first and will decide later.",
+    "changes_requested": "Could you say which languages and which parts of the city you mean?",
+    "declined": "This proposal is about the council itself, not about residents' lives; "
+    "we cannot take it up.",
+}
+
+
+def seed_proposals(council: Council) -> None:
+    """Proposals in five languages, one in every state, one on today's meeting's agenda."""
+    if db.session.scalar(select(Proposal.id).filter_by(council_id=council.id).limit(1)):
+        return
+    secretary = db.session.scalar(select(User).filter_by(email="secretary@demo.test"))
+    supporters = db.session.scalars(
+        select(User).where(User.email.in_(["resident@demo.test", "member01@demo.test"]))
+    ).all()
+    by_time = db.session.scalars(
+        select(Meeting).filter_by(council_id=council.id).order_by(Meeting.starts_at)
+    ).all()
+    past, today = by_time[0], by_time[1]
+    for number, (lang, topic, title, body, steps, translations) in enumerate(PROPOSALS):
+        proposal, _token = proposals.submit(
+            council,
+            proposals.Submission(title=title, body=body, topic=topic, lang=lang),
+            author=None,
+            address=f"demo-{number}",
+            submission_key=f"demo-{number}",
+        )
+        proposal.author_name = DEMO_AUTHORS[number % len(DEMO_AUTHORS)]
+        for target, (translated_title, translated_body) in translations.items():
+            proposal.title = proposal.title.with_text(target, translated_title)
+            proposal.body = proposal.body.with_text(target, translated_body)
+        proposals.refresh_search_text(proposal)
+        for step in steps:
+            if step == "today":
+                proposals.schedule(proposal, today, actor=secretary)
+            elif step == "past":
+                _schedule_in_the_past(proposal, past, secretary)
+            else:
+                proposals.change_state(
+                    proposal, step, answer=ANSWERS.get(step, ""), lang="en", actor=secretary
+                )
+        if proposal.state.value in ("accepted", "scheduled"):
+            for user in supporters:
+                proposals.endorse(proposal, user)
+
+
+DEMO_AUTHORS = ["Layla", "Olena", "", "Carmen", "Fatou", "Omar", "Mykola", ""]
+
+
+def _schedule_in_the_past(proposal, meeting: Meeting, actor: User) -> None:
+    """History: the proposal was discussed at a meeting that has since closed."""
+    item = AgendaItem(
+        meeting=meeting,
+        position=len(meeting.items) + 1,
+        title=proposal.title,
+        description=proposal.body,
+        kind=ItemKind.decision,
+    )
+    db.session.add(item)
+    db.session.flush()
+    proposals.link_to_item(proposal, item, actor=actor)
+
+
 def _translate(obj, field: str, texts: dict[str, str]) -> None:
     value = getattr(obj, field)
     for lang, text in texts.items():
@@ -229,4 +385,5 @@ def seed_demo() -> Council:
             db.session.flush()
             db.session.refresh(user)
     seed_meetings(council)
+    seed_proposals(council)
     return council

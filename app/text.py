@@ -1,6 +1,7 @@
 """User text as HTML: Markdown rendered, then sanitised, so it can never run or spoof."""
 
 import re
+import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
@@ -31,8 +32,25 @@ ALLOWED_TAGS = {
 BIDI_OVERRIDES = re.compile("[\u202a-\u202e]")
 
 
+#: Invisible characters that only hide or split words (ZWJ and ZWNJ are kept: scripts such as
+#: Persian and emoji sequences need them).
+INVISIBLE = re.compile("[\u200b\u2060\ufeff\u180e]")
+#: Control characters other than tab and newline.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def clean_text(text: str) -> str:
     return BIDI_OVERRIDES.sub("", text or "")
+
+
+def clean_plain(text: str, *, multiline: bool = False) -> str:
+    """Text as typed, minus what can spoof or hide: bidi overrides, invisible and control
+    characters; trimmed, and on one line unless ``multiline``."""
+    text = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n"))
+    text = CONTROLS.sub("", INVISIBLE.sub("", clean_text(text)))
+    if not multiline:
+        text = " ".join(text.split())
+    return text.strip()
 
 
 def render_markdown(text: str) -> Markup:

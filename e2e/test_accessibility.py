@@ -13,6 +13,7 @@ from app.councils import services as councils
 from app.councils.models import Council
 from app.extensions import db
 from app.meetings import services as meetings
+from app.proposals import services as proposals
 from e2e.conftest import DESKTOP, PHONE, axe_violations, sign_in
 
 PUBLIC_PAGES = [
@@ -25,6 +26,12 @@ PUBLIC_PAGES = [
     "/councils/demo-city/meetings/1",
     "/councils/demo-city/meetings/2",
     "/councils/demo-city/meetings/3",
+    "/councils/demo-city/proposals",
+    "/councils/demo-city/proposals?q=zzz&topic=health",
+    "/councils/demo-city/proposals/new",
+    "/councils/demo-city/proposals/1",
+    "/councils/demo-city/proposals/3",
+    "/councils/demo-city/proposals/track/{tracking}",
 ]
 MEMBER_PAGES = ["/profile", "/profile/password", "/councils/demo-city/members"]
 SECRETARY_PAGES = [
@@ -46,6 +53,11 @@ SECRETARY_PAGES = [
     "/councils/demo-city/meetings/2/close",
     "/councils/demo-city/meetings/3/start",
     "/councils/demo-city/meetings/3/cancel",
+    "/councils/demo-city/proposals/review",
+    "/councils/demo-city/proposals/6",
+    "/councils/demo-city/proposals/6/answer",
+    "/councils/demo-city/proposals/1/answer",
+    "/councils/demo-city/proposals/1/edit",
 ]
 ADMIN_PAGES = ["/admin/users", "/admin/councils/new", "/admin/users/{user}/deactivate"]
 
@@ -75,8 +87,19 @@ def ids(live_app):
         item = meetings.add_item(draft, title="First item", lang="en", kind="decision")
         upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="agenda.pdf")
         document = meetings.store_document(draft, upload, item=item, user=None)
+        proposal, tracking = proposals.submit(
+            council,
+            proposals.Submission(title="طلب", body="نص", topic="health", lang="ar"),
+            author=None,
+            address="e2e",
+            submission_key="e2e-accessibility",
+        )
+        proposals.change_state(
+            proposal, "changes_requested", answer="Please add details.", actor=secretary.user
+        )
         db.session.commit()
         return {
+            "tracking": tracking,
             "membership": member.id,
             "user": member.user_id,
             "invitation": invitation,
@@ -104,7 +127,7 @@ def test_public_pages(new_page, ids, locale, viewport):
         f"/invitations/{ids['invitation']}",
         f"/reset-password/{ids['reset']}",
     ]:
-        check(page, path, locale)
+        check(page, path.format(**ids), locale)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -144,7 +167,8 @@ def test_no_sideways_scrolling_at_320px(new_page, ids, locale):
         "/councils/demo-city/edit",
         "/profile",
     ]:
-        page.goto(f"{path}?lang={locale}")
+        path = path.format(**ids)
+        page.goto(f"{path}{'&' if '?' in path else '?'}lang={locale}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
 

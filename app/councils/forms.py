@@ -3,13 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth import Role
@@ -81,6 +82,17 @@ class CouncilForm(FlaskForm):
         choices=QuorumRule.choices,
         default=QuorumRule.majority.value,
         description=_l("How many voting members must be present for the council to decide."),
+    )
+    endorsement_threshold = IntegerField(
+        _l("Supporters needed to put a proposal on an agenda (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message=_l("Enter a whole number above 0.")),
+        ],
+        description=_l(
+            "When an accepted proposal has this many supporters, the council must discuss it."
+        ),
+        render_kw={"inputmode": "numeric"},
     )
 
 

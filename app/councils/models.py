@@ -62,6 +62,8 @@ class Council(db.Model):
         default=QuorumRule.majority,
         server_default=QuorumRule.majority.value,
     )
+    #: Supporters after which an accepted proposal must be put on an agenda (None: no rule).
+    endorsement_threshold: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships = relationship(

@@ -59,6 +59,7 @@ def create_council(
     description: str = "",
     participation: str = "",
     quorum_rule: QuorumRule = QuorumRule.majority,
+    endorsement_threshold: int | None = None,
     slug: str | None = None,
 ) -> Council:
     """Only instance administrators create councils; texts start in the language ``lang``."""
@@ -77,6 +78,7 @@ def create_council(
         default_language=default_language,
         timezone=timezone,
         quorum_rule=QuorumRule(quorum_rule),
+        endorsement_threshold=endorsement_threshold,
     )
     db.session.add(council)
     db.session.flush()
@@ -96,6 +98,7 @@ def update_council(
     description: str = "",
     participation: str = "",
     quorum_rule: QuorumRule = QuorumRule.majority,
+    endorsement_threshold: int | None = None,
 ) -> None:
     """Edits the texts in language ``lang``; versions in other languages are kept."""
     _check_languages(languages, default_language, timezone)
@@ -107,6 +110,7 @@ def update_council(
     council.default_language = default_language
     council.timezone = timezone
     council.quorum_rule = QuorumRule(quorum_rule)
+    council.endorsement_threshold = endorsement_threshold
     audit.record("council.updated", council, language=lang)
 
 

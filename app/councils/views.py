@@ -45,6 +45,7 @@ def council_fields(form: CouncilForm) -> dict:
         "default_language": form.default_language.data,
         "timezone": form.timezone.data,
         "quorum_rule": form.quorum_rule.data,
+        "endorsement_threshold": form.endorsement_threshold.data,
     }
 
 

@@ -114,6 +114,8 @@ class AgendaItem(db.Model):
 
     meeting = relationship("Meeting", back_populates="items")
     documents = relationship("Document", back_populates="item", order_by="Document.id")
+    #: Residents' proposals this item discusses.
+    proposals = relationship("Proposal", viewonly=True, order_by="Proposal.id")
 
 
 class Attendance(db.Model):

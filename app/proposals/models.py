@@ -1,0 +1,166 @@
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import LabelledEnum, enum_type, utcnow
+from app.extensions import db
+from app.i18n import Translated, TranslatedText
+
+
+class Topic(LabelledEnum):
+    housing = "housing"
+    education = "education"
+    health = "health"
+    work = "work"
+    culture = "culture"
+    public_services = "public_services"
+    other = "other"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.housing: _l("Housing"),
+            cls.education: _l("Education"),
+            cls.health: _l("Health"),
+            cls.work: _l("Work and entrepreneurship"),
+            cls.culture: _l("Culture"),
+            cls.public_services: _l("Public services"),
+            cls.other: _l("Other"),
+        }
+
+
+class ProposalState(LabelledEnum):
+    submitted = "submitted"
+    changes_requested = "changes_requested"
+    accepted = "accepted"
+    declined = "declined"
+    scheduled = "scheduled"
+    adopted = "adopted"
+    rejected = "rejected"
+    postponed = "postponed"
+    implemented = "implemented"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.submitted: _l("Waiting for review"),
+            cls.changes_requested: _l("Changes requested"),
+            cls.accepted: _l("Accepted"),
+            cls.declined: _l("Declined"),
+            cls.scheduled: _l("On a meeting agenda"),
+            cls.adopted: _l("Adopted"),
+            cls.rejected: _l("Rejected"),
+            cls.postponed: _l("Postponed"),
+            cls.implemented: _l("Implemented"),
+        }
+
+
+#: States anyone may see; the others are between the author and the council.
+PUBLIC_STATES = frozenset(
+    {
+        ProposalState.accepted,
+        ProposalState.scheduled,
+        ProposalState.adopted,
+        ProposalState.rejected,
+        ProposalState.postponed,
+        ProposalState.implemented,
+    }
+)
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: For residents without an account; may be empty (anonymous).
+    author_name: Mapped[str] = mapped_column(String(120), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_consent: Mapped[bool] = mapped_column(default=False)
+    #: A language code, or "other" with `other_language` naming it.
+    lang: Mapped[str] = mapped_column(String(16))
+    other_language: Mapped[str] = mapped_column(String(60), default="")
+    title: Mapped[Translated] = mapped_column(TranslatedText)
+    body: Mapped[Translated] = mapped_column(TranslatedText)
+    topic: Mapped[Topic] = mapped_column(enum_type(Topic, "proposal_topic"), index=True)
+    state: Mapped[ProposalState] = mapped_column(
+        enum_type(ProposalState, "proposal_state"), default=ProposalState.submitted, index=True
+    )
+    #: SHA-256 of the private tracking token; the token itself is only ever shown once.
+    tracking_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: A random key per form, so that a double click stores one proposal.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Keyed hash of the sender's address, for the rate limit only.
+    address_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    #: Lower-cased text of every version of the title and body, for the search box.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    endorsement_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    council = relationship("Council")
+    author = relationship("User")
+    agenda_item = relationship("AgendaItem")
+    events = relationship(
+        "ProposalEvent",
+        back_populates="proposal",
+        order_by="ProposalEvent.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
+
+    @property
+    def public_events(self) -> list["ProposalEvent"]:
+        return [e for e in self.events if e.public]
+
+    @property
+    def latest_answer(self) -> "ProposalEvent | None":
+        for event in reversed(self.events):
+            if event.answer:
+                return event
+        return None
+
+
+class ProposalEvent(db.Model):
+    """One step in a proposal's history: a state change with the council's answer, or an edit."""
+
+    __tablename__ = "proposal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: "state" (state change), "edit" (the council edited the text), "resubmitted".
+    kind: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    #: The council's answer, public when the proposal is public.
+    answer: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    #: Why an edit was made (shown to the author and the public without the removed text).
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    #: Shown on the public page (declines and change requests stay between author and council).
+    public: Mapped[bool] = mapped_column(default=True)
+
+    proposal = relationship("Proposal", back_populates="events")
+    actor = relationship("User")
+
+    @property
+    def target_state(self) -> ProposalState | None:
+        return ProposalState(self.to_state) if self.to_state else None
+
+
+class Endorsement(db.Model):
+    __tablename__ = "endorsements"
+    __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,341 @@
+"""Residents' proposals: submission, moderation, the status workflow and its public answers."""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.councils.models import Council
+from app.database import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.i18n import Translated
+from app.meetings import services as meetings
+from app.meetings.models import ItemKind, Meeting
+from app.proposals.models import (
+    PUBLIC_STATES,
+    Endorsement,
+    Proposal,
+    ProposalEvent,
+    ProposalState,
+    Topic,
+)
+from app.text import clean_plain
+from app.tokens import hash_token, new_token
+
+S = ProposalState
+#: What the council can do with a proposal in each state.
+TRANSITIONS = {
+    S.submitted: {S.accepted, S.declined, S.changes_requested},
+    S.changes_requested: {S.submitted, S.declined},
+    S.accepted: {S.scheduled, S.declined},
+    S.declined: set(),
+    S.scheduled: {S.adopted, S.rejected, S.postponed},
+    S.postponed: {S.scheduled, S.adopted, S.rejected},
+    S.adopted: {S.implemented},
+    S.rejected: set(),
+    S.implemented: set(),
+}
+#: Steps that need a written answer, because the author deserves to know why.
+ANSWER_REQUIRED = {S.declined, S.changes_requested, S.rejected, S.postponed}
+#: Steps that stay between the author and the council.
+PRIVATE_STEPS = {S.declined, S.changes_requested, S.submitted}
+
+
+@dataclass(frozen=True)
+class Submission:
+    title: str
+    body: str
+    topic: Topic
+    lang: str
+    other_language: str = ""
+    author_name: str = ""
+    contact_email: str = ""
+    contact_consent: bool = False
+
+
+def address_key(address: str) -> str:
+    """A keyed hash of the sender's address: enough to count, useless to identify."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, (address or "").encode(), hashlib.sha256).hexdigest()
+
+
+def _check_rate(address_hash: str) -> None:
+    limit = current_app.config["PROPOSALS_PER_HOUR"]
+    since = utcnow() - timedelta(hours=1)
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(Proposal)
+        .where(Proposal.address_hash == address_hash, Proposal.created_at >= since)
+    )
+    if recent >= limit:
+        raise DomainError(
+            _(
+                "Too many proposals were sent from your connection in the last hour. "
+                "Please try again later; what you wrote is kept below."
+            )
+        )
+
+
+def refresh_search_text(proposal: Proposal) -> None:
+    """Keep the search column in step with every version of the title and body."""
+    texts = [*proposal.title.texts.values(), *proposal.body.texts.values()]
+    proposal.search_text = "\n".join(texts).casefold()
+
+
+def by_submission_key(key: str) -> Proposal | None:
+    return db.session.scalar(select(Proposal).where(Proposal.submission_key == key))
+
+
+def submit(
+    council: Council, submission: Submission, *, author, address: str, submission_key: str
+) -> tuple[Proposal, str]:
+    """Store a proposal; returns it and its private tracking token (shown once, stored hashed)."""
+    if submission.lang not in council.languages and submission.lang != "other":
+        raise DomainError(_("Choose one of the languages offered, or “Another language”."))
+    if submission.lang == "other" and not submission.other_language.strip():
+        raise DomainError(_("Say which language the proposal is written in."))
+    title, body = clean_plain(submission.title), clean_plain(submission.body, multiline=True)
+    if not title:
+        raise DomainError(_("Enter a title for your proposal."))
+    if not body:
+        raise DomainError(_("Describe your proposal."))
+    address_hash = address_key(address)
+    _check_rate(address_hash)
+    token, token_hash = new_token()
+    lang = submission.lang
+    signed_in = author is not None and author.is_authenticated
+    proposal = Proposal(
+        council=council,
+        author_id=author.id if signed_in else None,
+        author_name=(
+            author.display_name if signed_in else clean_plain(submission.author_name)[:120]
+        ),
+        contact_email=submission.contact_email.strip() if submission.contact_email else "",
+        contact_consent=bool(submission.contact_email) and submission.contact_consent,
+        lang=lang,
+        other_language=clean_plain(submission.other_language)[:60] if lang == "other" else "",
+        title=Translated.of(title, lang),
+        body=Translated.of(body, lang),
+        topic=Topic(submission.topic),
+        tracking_hash=token_hash,
+        submission_key=submission_key,
+        address_hash=address_hash,
+    )
+    refresh_search_text(proposal)
+    db.session.add(proposal)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise DomainError(_("This proposal was already sent.")) from None
+    audit.record("proposal.submitted", proposal, actor=author if signed_in else None)
+    return proposal, token
+
+
+def find_by_token(token: str) -> Proposal | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Proposal).where(Proposal.tracking_hash == hash_token(token)))
+
+
+def allowed_steps(proposal: Proposal) -> list[ProposalState]:
+    """The states the council can move the proposal to, in workflow order."""
+    targets = TRANSITIONS[proposal.state] - {S.submitted}
+    return [state for state in ProposalState if state in targets]
+
+
+def change_state(
+    proposal: Proposal, target: ProposalState, *, answer: str = "", lang: str = "", actor=None
+) -> ProposalEvent:
+    """Move the proposal one step, with the council's answer to the author and the public."""
+    target = ProposalState(target)
+    if target not in TRANSITIONS[proposal.state] or target is S.submitted:
+        raise DomainError(
+            _(
+                "A proposal that is “%(state)s” cannot become “%(target)s”.",
+                state=proposal.state.label,
+                target=target.label,
+            )
+        )
+    if target is S.scheduled and proposal.agenda_item_id is None:
+        raise DomainError(_("Choose the meeting that will discuss the proposal."))
+    answer = clean_plain(answer, multiline=True)
+    if target in ANSWER_REQUIRED and not answer:
+        raise DomainError(_("Write an answer that explains this to the author."))
+    return _step(proposal, target, answer=answer, lang=lang, actor=actor)
+
+
+def _step(proposal, target, *, answer="", lang="", actor=None, kind="state") -> ProposalEvent:
+    event = ProposalEvent(
+        proposal=proposal,
+        actor_id=getattr(actor, "id", None),
+        kind=kind,
+        from_state=proposal.state.value,
+        to_state=target.value,
+        answer=Translated.of(answer, lang or proposal.council.default_language)
+        if answer
+        else Translated(),
+        public=target not in PRIVATE_STEPS,
+    )
+    db.session.add(event)
+    before = proposal.state
+    proposal.state = target
+    audit.record(f"proposal.{target.value}", proposal, actor=actor, before=before.value)
+    return event
+
+
+def resubmit(proposal: Proposal, *, title: str, body: str) -> None:
+    """The author answers a change request with a new version."""
+    if proposal.state is not S.changes_requested:
+        raise DomainError(_("This proposal cannot be changed now."))
+    title, body = clean_plain(title), clean_plain(body, multiline=True)
+    if not title or not body:
+        raise DomainError(_("Enter a title and a text."))
+    proposal.title = Translated.of(title, proposal.lang)
+    proposal.body = Translated.of(body, proposal.lang)
+    refresh_search_text(proposal)
+    _step(proposal, S.submitted, kind="resubmitted")
+
+
+def edit_for_privacy(proposal: Proposal, *, title: str, body: str, reason: str, actor) -> None:
+    """The council removes personal details; who and why are recorded, the change is shown."""
+    reason = clean_plain(reason)
+    if not reason:
+        raise DomainError(_("Say why the text is edited: the author and the public will see it."))
+    title, body = clean_plain(title), clean_plain(body, multiline=True)
+    if not title or not body:
+        raise DomainError(_("Enter a title and a text."))
+    lang = proposal.title.original
+    before = {"title": proposal.title.get(lang), "body": proposal.body.get(lang)}
+    # Translations were made from the old text: they are dropped rather than left to contradict.
+    proposal.title = Translated.of(title, lang)
+    proposal.body = Translated.of(body, lang)
+    refresh_search_text(proposal)
+    db.session.add(
+        ProposalEvent(
+            proposal=proposal,
+            actor_id=actor.id,
+            kind="edit",
+            reason=reason[:500],
+            public=proposal.is_public,
+        )
+    )
+    # The removed text stays in the audit trail, readable by administrators only.
+    audit.record("proposal.edited", proposal, actor=actor, reason=reason, before=before)
+
+
+def schedule(proposal: Proposal, meeting: Meeting, *, answer: str = "", lang: str = "", actor):
+    """Put the proposal on a meeting's agenda as a new decision item, in one step."""
+    if meeting.council_id != proposal.council_id:
+        raise DomainError(_("Choose a meeting of this council."))
+    _check_schedulable(proposal)
+    original = proposal.title.original
+    item = meetings.add_item(
+        meeting, title=proposal.title.get(original), lang=original, kind=ItemKind.decision
+    )
+    item.title = proposal.title
+    item.description = proposal.body
+    return link_to_item(proposal, item, answer=answer, lang=lang, actor=actor)
+
+
+def _check_schedulable(proposal: Proposal) -> None:
+    if S.scheduled not in TRANSITIONS[proposal.state]:
+        raise DomainError(_("Only an accepted or postponed proposal can be put on an agenda."))
+
+
+def link_to_item(proposal: Proposal, item, *, answer: str = "", lang: str = "", actor):
+    """The proposal is discussed under an existing agenda item."""
+    _check_schedulable(proposal)
+    proposal.agenda_item = item
+    proposal.agenda_item_id = item.id
+    answer = clean_plain(answer, multiline=True)
+    return _step(proposal, S.scheduled, answer=answer, lang=lang, actor=actor)
+
+
+def schedulable_meetings(council: Council) -> list[Meeting]:
+    return [
+        m
+        for m in db.session.scalars(meetings.upcoming_meetings(council, include_drafts=True))
+        if m.state in meetings.AGENDA_OPEN
+    ]
+
+
+def endorse(proposal: Proposal, user) -> bool:
+    """Support a proposal once; returns False when the person already did."""
+    if proposal.state not in {S.accepted, S.scheduled, S.postponed}:
+        raise DomainError(_("This proposal cannot be supported any more."))
+    if proposal.author_id == user.id:
+        raise DomainError(_("You cannot support your own proposal."))
+    try:
+        with db.session.begin_nested():
+            db.session.add(Endorsement(proposal_id=proposal.id, user_id=user.id))
+            db.session.flush()
+    except IntegrityError:
+        return False
+    proposal.endorsement_count = Proposal.endorsement_count + 1
+    audit.record("proposal.endorsed", proposal, actor=user)
+    return True
+
+
+def has_endorsed(proposal: Proposal, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        db.session.scalar(
+            select(Endorsement.id).where(
+                Endorsement.proposal_id == proposal.id, Endorsement.user_id == user.id
+            )
+        )
+        is not None
+    )
+
+
+def needs_agenda(proposal: Proposal) -> bool:
+    """Whether enough residents support it that the council must put it on an agenda."""
+    threshold = proposal.council.endorsement_threshold
+    return (
+        bool(threshold) and proposal.state is S.accepted and proposal.endorsement_count >= threshold
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    topic: str = ""
+    state: str = ""
+    lang: str = ""
+    query: str = ""
+
+
+def public_proposals(council: Council, filters: Filters):
+    statement = select(Proposal).where(
+        Proposal.council_id == council.id, Proposal.state.in_(PUBLIC_STATES)
+    )
+    if filters.topic in Topic.__members__:
+        statement = statement.where(Proposal.topic == Topic(filters.topic))
+    if filters.state in ProposalState.__members__ and ProposalState(filters.state) in PUBLIC_STATES:
+        statement = statement.where(Proposal.state == ProposalState(filters.state))
+    if filters.lang:
+        statement = statement.where(Proposal.lang == filters.lang)
+    for word in filters.query.casefold().split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(Proposal.search_text.like(f"%{escaped}%", escape="\\"))
+    return statement.order_by(Proposal.created_at.desc(), Proposal.id.desc())
+
+
+def moderation_queue(council: Council):
+    """What waits for the council: new proposals first, then accepted ones to schedule."""
+    return (
+        select(Proposal)
+        .where(
+            Proposal.council_id == council.id,
+            or_(Proposal.state == S.submitted, Proposal.state == S.accepted),
+        )
+        .order_by(Proposal.state.desc(), Proposal.created_at)
+    )

@@ -1,0 +1,350 @@
+import logging
+import secrets
+import smtplib
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth import Permission, can, require
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import ActionForm
+from app.i18n import current_locale, endonym
+from app.mail import mail_enabled, send_email
+from app.meetings.models import Meeting
+from app.proposals import services
+from app.proposals.forms import AnswerForm, PrivacyEditForm, ProposalForm, ResubmitForm
+from app.proposals.models import PUBLIC_STATES, Proposal, ProposalState, Topic
+from app.web import load_council
+
+bp = Blueprint("proposals", __name__, url_prefix="/councils/<slug>/proposals")
+log = logging.getLogger(__name__)
+PER_PAGE = 20
+#: Receipts kept in the session so that a double click shows the same receipt.
+RECEIPTS_KEPT = 5
+
+
+@bp.after_request
+def keep_secret_links_private(response):
+    """Receipts and tracking pages carry a secret link: never cache them, never index them."""
+    if request.endpoint in ("proposals.receipt", "proposals.track"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def load_proposal(slug: str, proposal_id: int) -> Proposal:
+    """The proposal, if it belongs to the council and is public (or the reader moderates)."""
+    council = load_council(slug)
+    proposal = db.get_or_404(Proposal, proposal_id)
+    if proposal.council_id != council.id:
+        abort(404)
+    if not proposal.is_public and not can(current_user, Permission.manage_proposals, council):
+        abort(404)
+    return proposal
+
+
+def managed_proposal(slug: str, proposal_id: int) -> Proposal:
+    proposal = load_proposal(slug, proposal_id)
+    require(Permission.manage_proposals, proposal.council)
+    return proposal
+
+
+def proposal_url(proposal: Proposal, **kwargs) -> str:
+    return url_for(
+        "proposals.proposal", slug=proposal.council.slug, proposal_id=proposal.id, **kwargs
+    )
+
+
+def language_choices(council) -> list[tuple[str, str]]:
+    return [(code, endonym(code)) for code in council.languages] + [
+        ("other", _("Another language"))
+    ]
+
+
+@bp.get("")
+def proposals(slug: str):
+    council = load_council(slug)
+    filters = services.Filters(
+        topic=request.args.get("topic", ""),
+        state=request.args.get("state", ""),
+        lang=request.args.get("in", ""),
+        query=request.args.get("q", "").strip()[:200],
+    )
+    page = db.paginate(services.public_proposals(council, filters), per_page=PER_PAGE)
+    return render_template(
+        "proposals/list.html",
+        council=council,
+        page=page,
+        filters=filters,
+        topics=Topic,
+        states=[s for s in ProposalState if s in PUBLIC_STATES],
+        languages=language_choices(council),
+        moderator=can(current_user, Permission.manage_proposals, council),
+    )
+
+
+def _remember_receipt(key: str, proposal: Proposal, token: str) -> None:
+    receipts = dict(session.get("receipts", {}))
+    receipts[key] = {"id": proposal.id, "token": token}
+    session["receipts"] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
+
+
+def _email_receipt(proposal: Proposal, token: str) -> bool | None:
+    """Send the author their tracking link; None when there is nobody or nothing to send with."""
+    if not proposal.contact_email or not mail_enabled():
+        return None
+    link = url_for("proposals.track", slug=proposal.council.slug, token=token, _external=True)
+    body = render_template("proposals/email/receipt.txt", proposal=proposal, link=link)
+    try:
+        return send_email(
+            proposal.contact_email, _("Your proposal: %(title)s", title=proposal.title), body
+        )
+    except (smtplib.SMTPException, OSError):
+        log.exception("Could not email the receipt of proposal %s", proposal.id)
+        return False
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new(slug: str):
+    council = load_council(slug)
+    form = ProposalForm()
+    form.lang.choices = language_choices(council)
+    if request.method == "GET":
+        form.submission_key.data = secrets.token_urlsafe(16)
+        locale = current_locale()
+        form.lang.data = locale if locale in council.languages else council.default_language
+    if form.validate_on_submit():
+        key = (form.submission_key.data or "")[:64] or secrets.token_urlsafe(16)
+        if form.website.data:
+            # A robot filled the hidden field: answer as if all went well, store nothing.
+            return render_template("proposals/received.html", council=council, token=None)
+        earlier = services.by_submission_key(key)
+        if earlier is not None:
+            receipt = session.get("receipts", {}).get(key)
+            if receipt:
+                flash(_("Your proposal was already received: it is stored only once."), "info")
+                return redirect(url_for("proposals.receipt", slug=slug, key=key))
+            form.form_errors.append(_("This proposal was already sent."))
+        else:
+            try:
+                proposal, token = services.submit(
+                    council,
+                    services.Submission(
+                        title=form.title.data,
+                        body=form.body.data,
+                        topic=form.topic.data,
+                        lang=form.lang.data,
+                        other_language=form.other_language.data or "",
+                        author_name=form.author_name.data or "",
+                        contact_email=form.contact_email.data or "",
+                        contact_consent=form.contact_consent.data,
+                    ),
+                    author=current_user,
+                    address=request.remote_addr,
+                    submission_key=key,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                form.form_errors.append(error.message)
+            else:
+                db.session.commit()
+                _remember_receipt(key, proposal, token)
+                emailed = _email_receipt(proposal, token)
+                if emailed:
+                    flash(_("We emailed you the tracking link."), "success")
+                elif emailed is False:
+                    flash(
+                        _("We could not email you the tracking link: keep it from this page."),
+                        "error",
+                    )
+                return redirect(url_for("proposals.receipt", slug=slug, key=key))
+    return render_template("proposals/new.html", form=form, council=council)
+
+
+@bp.get("/received/<key>")
+def receipt(slug: str, key: str):
+    council = load_council(slug)
+    receipt = session.get("receipts", {}).get(key)
+    if not receipt:
+        abort(404)
+    proposal = db.get_or_404(Proposal, receipt["id"])
+    if proposal.council_id != council.id:
+        abort(404)
+    return render_template(
+        "proposals/received.html", council=council, proposal=proposal, token=receipt["token"]
+    )
+
+
+@bp.route("/track/<token>", methods=["GET", "POST"])
+def track(slug: str, token: str):
+    """The author's private page: the whole history, and changes when the council asks."""
+    council = load_council(slug)
+    proposal = services.find_by_token(token)
+    if proposal is None or proposal.council_id != council.id:
+        abort(404)
+    form = ResubmitForm()
+    if request.method == "GET":
+        form.process(
+            data={
+                "title": proposal.title.get(proposal.title.original),
+                "body": proposal.body.get(proposal.body.original),
+            }
+        )
+    if proposal.state is ProposalState.changes_requested and form.validate_on_submit():
+        try:
+            services.resubmit(proposal, title=form.title.data, body=form.body.data)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Thank you. The council will look at the new version."), "success")
+            return redirect(url_for("proposals.track", slug=slug, token=token))
+    return render_template(
+        "proposals/track.html", council=council, proposal=proposal, form=form, token=token
+    )
+
+
+@bp.get("/<int:proposal_id>")
+def proposal(slug: str, proposal_id: int):
+    proposal = load_proposal(slug, proposal_id)
+    council = proposal.council
+    return render_template(
+        "proposals/proposal.html",
+        council=council,
+        proposal=proposal,
+        moderator=can(current_user, Permission.manage_proposals, council),
+        endorsed=services.has_endorsed(proposal, current_user),
+        needs_agenda=services.needs_agenda(proposal),
+        form=ActionForm(),
+        show_original=request.args.get("original") == "1",
+    )
+
+
+@bp.post("/<int:proposal_id>/support")
+@login_required
+def endorse(slug: str, proposal_id: int):
+    proposal = load_proposal(slug, proposal_id)
+    if ActionForm().validate_on_submit():
+        try:
+            added = services.endorse(proposal, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            if added:
+                flash(_("Thank you: your support is counted."), "success")
+            else:
+                flash(_("You already support this proposal."), "info")
+    return redirect(proposal_url(proposal))
+
+
+@bp.get("/review")
+@login_required
+def queue(slug: str):
+    council = load_council(slug)
+    require(Permission.manage_proposals, council)
+    page = db.paginate(services.moderation_queue(council), per_page=PER_PAGE)
+    return render_template(
+        "proposals/queue.html", council=council, page=page, needs_agenda=services.needs_agenda
+    )
+
+
+@bp.route("/<int:proposal_id>/answer", methods=["GET", "POST"])
+@login_required
+def answer(slug: str, proposal_id: int):
+    proposal = managed_proposal(slug, proposal_id)
+    council = proposal.council
+    steps = services.allowed_steps(proposal)
+    if not steps:
+        flash(_("This proposal has reached its final state."), "info")
+        return redirect(proposal_url(proposal))
+    form = AnswerForm()
+    form.state.choices = [(s.value, s.label) for s in steps]
+    meetings = services.schedulable_meetings(council)
+    form.meeting.choices = [(0, "—")] + [
+        (m.id, f"{m.title} · {m.starts_at:%Y-%m-%d}") for m in meetings
+    ]
+    form.lang.choices = [(code, endonym(code)) for code in council.languages]
+    if request.method == "GET":
+        form.state.data = request.args.get("to") or steps[0].value
+        locale = current_locale()
+        form.lang.data = locale if locale in council.languages else council.default_language
+    if form.validate_on_submit():
+        target = ProposalState(form.state.data)
+        try:
+            if target is ProposalState.scheduled:
+                meeting = db.session.get(Meeting, form.meeting.data or 0)
+                if meeting is None or meeting not in meetings:
+                    raise DomainError(_("Choose the meeting that will discuss the proposal."))
+                services.schedule(
+                    proposal,
+                    meeting,
+                    answer=form.answer.data or "",
+                    lang=form.lang.data,
+                    actor=current_user,
+                )
+            else:
+                services.change_state(
+                    proposal,
+                    target,
+                    answer=form.answer.data or "",
+                    lang=form.lang.data,
+                    actor=current_user,
+                )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Saved: the proposal is now “%(state)s”.", state=target.label), "success")
+            return redirect(proposal_url(proposal))
+    return render_template(
+        "proposals/answer.html",
+        council=council,
+        proposal=proposal,
+        form=form,
+        has_meetings=bool(meetings),
+    )
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def privacy_edit(slug: str, proposal_id: int):
+    proposal = managed_proposal(slug, proposal_id)
+    form = PrivacyEditForm()
+    if request.method == "GET":
+        form.process(
+            data={
+                "title": proposal.title.get(proposal.title.original),
+                "body": proposal.body.get(proposal.body.original),
+            }
+        )
+    if form.validate_on_submit():
+        try:
+            services.edit_for_privacy(
+                proposal,
+                title=form.title.data,
+                body=form.body.data,
+                reason=form.reason.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The text is edited and the reason recorded."), "success")
+            return redirect(proposal_url(proposal))
+    return render_template(
+        "proposals/privacy_edit.html", council=proposal.council, proposal=proposal, form=form
+    )
