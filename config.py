@@ -5,6 +5,7 @@ DATABASE_URL    PostgreSQL (postgresql://…) or SQLite; default: SQLite in the 
 CONSULTA_INSTANCE  the data folder (database, secret, uploads); default: ./instance.
 DOCUMENT_MAX_MB   largest document upload, in MB (default 10).
 MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS, MAIL_FROM  outgoing email.
+TRANSLATION_API_URL, TRANSLATION_API_KEY  a LibreTranslate-compatible service (optional).
 """
 
 import os
@@ -59,6 +60,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "consulta@localhost")
 
     #: Failed sign-ins allowed per account (and, more generously, per address) in the window.
+    #: A LibreTranslate-compatible service for draft translations of user content (off if empty).
+    TRANSLATION_API_URL = os.environ.get("TRANSLATION_API_URL", "")
+    TRANSLATION_API_KEY = os.environ.get("TRANSLATION_API_KEY", "")
     #: Proposals accepted from one connection per hour (a honeypot and moderation do the rest).
     PROPOSALS_PER_HOUR = 5
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5

@@ -37,6 +37,8 @@ class Permission(StrEnum):
     attend = "attend"
     #: Review, answer and schedule residents' proposals.
     manage_proposals = "manage_proposals"
+    #: Add and correct translations of the council's texts.
+    translate = "translate"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -44,7 +46,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.secretary: frozenset(Permission),
     Role.member: frozenset({Permission.see_members, Permission.attend}),
     Role.observer: frozenset({Permission.see_members, Permission.attend}),
-    Role.translator: frozenset({Permission.see_members}),
+    Role.translator: frozenset({Permission.see_members, Permission.translate}),
 }
 
 

@@ -1,7 +1,7 @@
 """Languages: the UI locale of each request, and translated text for user content."""
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -147,6 +147,8 @@ class Shown:
     lang: str
     original_lang: str
     machine: bool = False
+    #: A person checked the machine translation.
+    checked: bool = False
 
     @property
     def is_original(self) -> bool:
@@ -168,11 +170,14 @@ class Shown:
 class Translated:
     """User content in its original language plus any number of translations.
 
-    Stored as JSON: ``{"original": "ar", "ar": "…", "en": "…", "machine": ["en"]}``.
-    Values are immutable: changing one means assigning a new value, so SQLAlchemy sees it.
+    Stored as JSON: ``{"original": "ar", "ar": "…", "en": "…", "machine": ["en"],
+    "meta": {"en": {"by": "Name", "checked": false, "at": "2026-05-01"}}}``: ``machine`` lists
+    the machine-made versions and ``meta`` records who made each translation and whether a
+    person checked it. Values are immutable: changing one means assigning a new value, so
+    SQLAlchemy sees it.
     """
 
-    RESERVED = frozenset({"original", "machine"})
+    RESERVED = frozenset({"original", "machine", "meta"})
 
     def __init__(self, data: dict[str, Any] | None = None):
         self._data = dict(data or {})
@@ -211,10 +216,36 @@ class Translated:
     def get(self, lang: str) -> str:
         return self.texts.get(lang, "")
 
+    def provenance(self, lang: str) -> dict[str, Any]:
+        """Who made the version in ``lang`` and whether a person checked it."""
+        return dict(self._data.get("meta", {}).get(lang, {}))
+
+    def with_translation(
+        self, lang: str, text: str, *, by: str, machine: bool = False, checked: bool = False
+    ) -> "Translated":
+        """A translation (not the original), recording who made it; empty text removes it."""
+        if lang == self.original:
+            raise ValueError("the original is changed with with_text()")
+        data = self.with_text(lang, text, machine=machine)._data
+        meta = {k: dict(v) for k, v in data.get("meta", {}).items()}
+        if text:
+            meta[lang] = {"by": by, "checked": bool(checked or not machine), "at": _today()}
+        else:
+            data.pop(lang, None)
+            meta.pop(lang, None)
+            data["machine"] = [code for code in data.get("machine", ()) if code != lang]
+            if not data["machine"]:
+                del data["machine"]
+        data["meta"] = meta
+        if not meta:
+            del data["meta"]
+        return Translated(data)
+
     def shown_in(self, locale: str) -> Shown:
         texts = self.texts
         if locale in texts:
-            return Shown(texts[locale], locale, self.original, locale in self.machine)
+            checked = self.provenance(locale).get("checked", False)
+            return Shown(texts[locale], locale, self.original, locale in self.machine, checked)
         if self.original in texts:
             return Shown(texts[self.original], self.original, self.original)
         for lang, text in texts.items():
@@ -243,6 +274,10 @@ class Translated:
         return f"Translated({self._data!r})"
 
 
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
 class TranslatedText(TypeDecorator):
     """A JSON column holding a :class:`Translated` value."""
 
@@ -265,6 +300,10 @@ def translated_note(shown: Shown) -> str:
     if shown.is_original:
         return ""
     source = language_name(shown.original_lang)
+    if shown.machine and shown.checked:
+        return gettext(
+            "Machine translation from %(language)s, checked by a person", language=source
+        )
     if shown.machine:
         return gettext("Machine translation from %(language)s", language=source)
     return gettext("Translated from %(language)s", language=source)

@@ -59,6 +59,14 @@ SECRETARY_PAGES = [
     "/councils/demo-city/proposals/1/answer",
     "/councils/demo-city/proposals/1/edit",
 ]
+TRANSLATOR_PAGES = [
+    "/councils/demo-city",
+    "/councils/demo-city/translate",
+    "/councils/demo-city/translate/proposal/1?to=uk",
+    "/councils/demo-city/translate/meeting/2?to=fr",
+    "/councils/demo-city/translate/council/1?to=ar",
+    "/councils/demo-city/proposals/2",
+]
 ADMIN_PAGES = ["/admin/users", "/admin/councils/new", "/admin/users/{user}/deactivate"]
 
 
@@ -141,6 +149,10 @@ def test_signed_in_pages(new_page, ids, locale, viewport):
     sign_in(page, "secretary@demo.test")
     for path in SECRETARY_PAGES:
         check(page, path.format(**ids), locale)
+    page = new_page(viewport)
+    sign_in(page, "translator@demo.test")
+    for path in TRANSLATOR_PAGES:
+        check(page, path, locale)
     page = new_page(viewport)
     sign_in(page, "admin@demo.test")
     for path in ADMIN_PAGES:

@@ -179,3 +179,49 @@ def smtp(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="council@example.org")
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def translation_api(app):
+    """A small real HTTP server that speaks the LibreTranslate API; the app is pointed at it.
+
+    It "translates" by tagging the text with the target language, and records each request.
+    """
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's hook name
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.append({"path": self.path, **body})
+            if body.get("api_key") != "test-key":
+                self._answer(403, {"error": "Invalid API key"})
+            elif body["q"] == "fail":
+                self._answer(500, {"error": "Something broke"})
+            else:
+                self._answer(200, {"translatedText": f"[{body['target']}] {body['q']}"})
+
+        def _answer(self, status, payload):
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config.update(
+        TRANSLATION_API_URL=f"http://127.0.0.1:{server.server_port}", TRANSLATION_API_KEY="test-key"
+    )
+    yield received
+    server.shutdown()
+    server.server_close()
+    thread.join()
