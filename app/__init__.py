@@ -40,12 +40,14 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.meetings.views import bp as meetings_bp
     from app.proposals.views import bp as proposals_bp
     from app.translate.views import bp as translate_bp
+    from app.voting.views import bp as voting_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(councils_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(translate_bp)
+    app.register_blueprint(voting_bp)
 
     from app import cli
 

@@ -12,9 +12,11 @@ from app.councils import services as councils
 from app.councils.models import Council
 from app.extensions import db
 from app.meetings import services as meetings
-from app.meetings.models import AgendaItem, ItemKind, Meeting, Presence
+from app.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState, Presence
 from app.proposals import services as proposals
 from app.proposals.models import Proposal
+from app.voting import services as voting
+from app.voting.models import MajorityRule, PollMethod
 
 DEMO_PASSWORD = "consulta-demo"  # noqa: S105 - published on purpose, see README
 
@@ -179,11 +181,7 @@ def seed_meetings(council: Council) -> None:
             for membership in voters[:-2]:
                 meetings.set_presence(meeting, membership, Presence.present)
             meetings.set_presence(meeting, voters[-1], Presence.excused)
-        if days < 0:
-            meetings.close_meeting(meeting)
-            for attendance in meeting.attendances:  # as it happened, not as seeded
-                if attendance.arrived_at:
-                    attendance.arrived_at, attendance.left_at = meeting.starts_at, meeting.ends_at
+        # The past meeting is closed by seed_polls(), once its votes have been held.
 
 
 PROPOSALS = [
@@ -225,7 +223,7 @@ PROPOSALS = [
         "Translate the bin collection calendar",
         "The waste collection calendar is only in the local language. A version in the "
         "council's languages would avoid fines and help neighbours.",
-        ["accepted", "past", "adopted", "implemented"],
+        ["accepted", "past", "vote:yes", "implemented"],
         {},
     ),
     (
@@ -234,7 +232,7 @@ PROPOSALS = [
         "Ventanilla única para emprendedores migrantes",
         "Abrir un negocio exige visitar cinco oficinas distintas. Proponemos una ventanilla "
         "única con información en varios idiomas.",
-        ["accepted", "past", "rejected"],
+        ["accepted", "past", "vote:no"],
         {},
     ),
     (
@@ -314,6 +312,8 @@ def seed_proposals(council: Council) -> None:
                 proposals.schedule(proposal, today, actor=secretary)
             elif step == "past":
                 _schedule_in_the_past(proposal, past, secretary)
+            elif step.startswith("vote:"):
+                _hold_vote(proposal.agenda_item, council, in_favour=step == "vote:yes")
             else:
                 proposals.change_state(
                     proposal, step, answer=ANSWERS.get(step, ""), lang="en", actor=secretary
@@ -338,6 +338,57 @@ def _schedule_in_the_past(proposal, meeting: Meeting, actor: User) -> None:
     db.session.add(item)
     db.session.flush()
     proposals.link_to_item(proposal, item, actor=actor)
+
+
+def _hold_vote(item: AgendaItem, council: Council, *, in_favour: bool, voters=None, close=True):
+    """A named vote on ``item`` by the members present, with the result published."""
+    poll = voting.create_poll(
+        item,
+        voting.PollDetails(question=item.title.get(item.title.original), lang=item.title.original),
+    )
+    voting.open_poll(poll)
+    for number, membership in enumerate(voting.entitled_memberships(poll)[:voters]):
+        agrees = number % 3 != 0  # two in three follow the intended outcome; one abstains
+        choice = "abstain" if number == 0 else ("yes" if agrees == in_favour else "no")
+        voting.cast_vote(poll.id, membership, choice)
+    if close:
+        voting.close_poll(poll)
+        voting.publish_poll(poll)
+    return poll
+
+
+def seed_polls(council: Council) -> None:
+    """Today: one open named and one open secret vote. The past meeting: closed after its votes."""
+    by_time = db.session.scalars(
+        select(Meeting).filter_by(council_id=council.id).order_by(Meeting.starts_at)
+    ).all()
+    past, today = by_time[0], by_time[1]
+    if past.state is not MeetingState.in_progress:
+        return
+    decision = next(i for i in today.items if i.kind is ItemKind.decision and not i.proposals)
+    scheduled = next(i for i in today.items if i.proposals)
+    _hold_vote(scheduled, council, in_favour=True, voters=3, close=False)  # still open
+    secret = voting.create_poll(
+        decision,
+        voting.PollDetails(
+            question="Should the council ask the city for a second advice office?",
+            lang="en",
+            method=PollMethod.secret,
+            majority_rule=MajorityRule.absolute,
+        ),
+    )
+    secret.question = secret.question.with_text(
+        "ar", "هل يطلب المجلس من المدينة مكتب استشارات ثانياً؟"
+    ).with_text("uk", "Чи має рада просити місто про другий консультаційний офіс?")
+    voting.open_poll(secret)
+    # The past meeting closes as it happened: everyone stayed until the end.
+    meetings.close_meeting(past)
+    for attendance in past.attendances:
+        if attendance.arrived_at:
+            attendance.arrived_at, attendance.left_at = past.starts_at, past.ends_at
+    for item in past.items:
+        for poll in item.polls:
+            poll.opened_at = poll.closed_at = poll.published_at = past.ends_at
 
 
 def _translate(obj, field: str, texts: dict[str, str]) -> None:
@@ -373,17 +424,18 @@ def seed_demo() -> Council:
                 council.name = council.name.with_text(lang, name)
                 council.description = council.description.with_text(lang, description)
                 council.participation = council.participation.with_text(lang, participation)
-    for email, name, locale, role, voting, listed in DEMO_PEOPLE:
+    for email, name, locale, role, voting_right, listed in DEMO_PEOPLE:
         user = db.session.scalar(select(User).filter_by(email=email))
         if user is None:
             user = accounts.create_user(
                 email, name, DEMO_PASSWORD, locale, is_admin=email.startswith("admin@")
             )
         if role is not None and council.current_membership_of(user) is None:
-            membership = councils.add_membership(council, user, role, voting_right=voting)
+            membership = councils.add_membership(council, user, role, voting_right=voting_right)
             membership.listed = listed
             db.session.flush()
             db.session.refresh(user)
     seed_meetings(council)
     seed_proposals(council)
+    seed_polls(council)
     return council

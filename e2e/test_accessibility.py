@@ -32,8 +32,20 @@ PUBLIC_PAGES = [
     "/councils/demo-city/proposals/1",
     "/councils/demo-city/proposals/3",
     "/councils/demo-city/proposals/track/{tracking}",
+    "/councils/demo-city/polls/1",
+    "/councils/demo-city/polls/1/projector",
+    "/councils/demo-city/polls/3/projector",
+    "/councils/demo-city/decisions",
 ]
-MEMBER_PAGES = ["/profile", "/profile/password", "/councils/demo-city/members"]
+MEMBER_PAGES = [
+    "/profile",
+    "/profile/password",
+    "/councils/demo-city/members",
+    "/councils/demo-city/meetings/2",
+    "/councils/demo-city/polls/3",
+    "/councils/demo-city/polls/3/confirm?choice=yes",
+    "/councils/demo-city/polls/4",
+]
 SECRETARY_PAGES = [
     "/councils/demo-city/members",
     "/councils/demo-city/edit",
@@ -58,6 +70,9 @@ SECRETARY_PAGES = [
     "/councils/demo-city/proposals/6/answer",
     "/councils/demo-city/proposals/1/answer",
     "/councils/demo-city/proposals/1/edit",
+    "/councils/demo-city/polls/3",
+    "/councils/demo-city/polls/3/close",
+    "/councils/demo-city/meetings/2/items/6/polls/new",
 ]
 TRANSLATOR_PAGES = [
     "/councils/demo-city",

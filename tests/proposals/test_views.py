@@ -350,3 +350,12 @@ def test_public_list_filters_searches_and_paginates(app, world):
     assert "No proposal matches" in none
     topic = client.get("/councils/council-a/proposals?topic=health").get_data(as_text=True)
     assert "0 proposals" in topic
+
+
+def test_very_long_text_is_refused_with_a_clear_message_and_kept(app, world):
+    long_body = "نص " * 4000  # 12,000 characters
+    response = send_proposal(app.test_client(), body=long_body)
+    html = response.get_data(as_text=True)
+    assert "Keep the text under 10,000 characters." in html
+    assert long_body.strip() in html
+    assert db.session.scalar(select(Proposal)) is None

@@ -1,4 +1,5 @@
 // Progressive enhancement only: every page works without this file.
+document.documentElement.classList.add("js");
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -25,4 +26,52 @@
       })
       .catch(function () {});
   }, 5000);
+})();
+
+// Polls: follow a vote live (every 2 s). The count updates in place; when the vote opens or
+// closes, the page reloads to show the voting buttons or the result.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-poll-status]");
+  if (!box || !window.fetch) return;
+  var state = box.getAttribute("data-poll-state");
+  window.setInterval(function () {
+    fetch(box.getAttribute("data-poll-status"), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        if (data.state !== state) { window.location.reload(); return; }
+        document.querySelectorAll(".ballot-count").forEach(function (count) {
+          if (count.textContent.trim() !== data.text) count.textContent = data.text;
+        });
+      })
+      .catch(function () {});
+  }, 2000);
+})();
+
+// A meeting page tells members when a vote opens or closes, without moving their focus.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-polls-url]");
+  if (!box || !window.fetch) return;
+  var known = box.getAttribute("data-polls");
+  window.setInterval(function () {
+    fetch(box.getAttribute("data-polls-url"), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        var now = data.polls.map(function (p) { return p.id + ":" + p.state; });
+        if (now.join(",") === known) return;
+        var before = known.split(",");
+        known = now.join(",");
+        var open = data.polls.filter(function (p) {
+          return p.state === "open" && before.indexOf(p.id + ":open") === -1;
+        });
+        var link = document.createElement("a");
+        link.href = open.length ? open[0].url : window.location.pathname;
+        link.textContent = box.getAttribute(open.length ? "data-open-text" : "data-changed-text");
+        box.replaceChildren(link);
+      })
+      .catch(function () {});
+  }, 2000);
 })();

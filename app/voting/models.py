@@ -1,0 +1,174 @@
+import uuid
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from app.database import LabelledEnum, enum_type, utcnow
+from app.extensions import db
+from app.i18n import Translated, TranslatedText
+
+
+class PollMethod(LabelledEnum):
+    named = "named"
+    secret = "secret"  # noqa: S105 - a voting method, not a password
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.named: _l("Roll call: after the vote, everyone can see who voted what"),
+            cls.secret: _l("Pseudo-anonymous: the council sees who voted, nobody can see how"),
+        }
+
+
+class MajorityRule(LabelledEnum):
+    simple = "simple"
+    absolute = "absolute"
+    two_thirds = "two_thirds"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.simple: _l("Simple majority: more votes for than against"),
+            cls.absolute: _l("Absolute majority: more than half of the entitled members"),
+            cls.two_thirds: _l("Two thirds of the votes cast"),
+        }
+
+
+class Entitlement(LabelledEnum):
+    present = "present"
+    all = "all"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.present: _l("Voting members present at the meeting"),
+            cls.all: _l("All voting members, present or not"),
+        }
+
+
+class PollState(LabelledEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    published = "published"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.draft: _l("Not open yet"),
+            cls.open: _l("Voting is open"),
+            cls.closed: _l("Closed"),
+            cls.published: _l("Result published"),
+        }
+
+
+class Poll(db.Model):
+    __tablename__ = "polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    question: Mapped[Translated] = mapped_column(TranslatedText)
+    method: Mapped[PollMethod] = mapped_column(enum_type(PollMethod, "poll_method"))
+    majority_rule: Mapped[MajorityRule] = mapped_column(enum_type(MajorityRule, "majority_rule"))
+    abstentions_count: Mapped[bool] = mapped_column(default=False)
+    entitlement: Mapped[Entitlement] = mapped_column(enum_type(Entitlement, "entitlement"))
+    state: Mapped[PollState] = mapped_column(
+        enum_type(PollState, "poll_state"), default=PollState.draft, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    quorum_at_open: Mapped[bool | None]
+    quorum_at_close: Mapped[bool | None]
+    #: At close: entitled membership ids, who voted, and the result (see tally.Result.to_json).
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
+
+    item = relationship("AgendaItem", backref=backref("polls", order_by="Poll.id"))
+    options = relationship(
+        "PollOption", back_populates="poll", order_by="PollOption.position", lazy="selectin"
+    )
+
+    @property
+    def meeting(self):
+        return self.item.meeting
+
+    @property
+    def council(self):
+        return self.item.meeting.council
+
+    @property
+    def option_keys(self) -> list[str]:
+        return [option.key for option in self.options]
+
+    def option(self, key: str) -> "PollOption | None":
+        return next((o for o in self.options if o.key == key), None)
+
+
+class PollOption(db.Model):
+    __tablename__ = "poll_options"
+    __table_args__ = (UniqueConstraint("poll_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"), index=True)
+    position: Mapped[int]
+    #: "yes", "no", "abstain" (labels from the interface's translations), or "option-N".
+    key: Mapped[str] = mapped_column(String(20))
+    #: Only for custom options.
+    label: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+
+    poll = relationship("Poll", back_populates="options")
+
+    @property
+    def text(self):
+        """What the option says, in the reader's language."""
+        from app.voting.labels import option_label
+
+        return option_label(self)
+
+
+class Ballot(db.Model):
+    """A named poll's ballot: who chose what. One per member and poll, enforced here."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("poll_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+    choice: Mapped[str] = mapped_column(String(20))
+    cast_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    membership = relationship("Membership")
+
+
+def _random_id() -> str:
+    return uuid.uuid4().hex
+
+
+class VoteRecord(db.Model):
+    """A secret poll: the fact that a member voted, without the choice and without a time.
+
+    The key is random and (on SQLite) the table has no rowid, so rows carry no insertion order
+    that could be matched with the anonymous ballots.
+    """
+
+    __tablename__ = "vote_records"
+    __table_args__ = (UniqueConstraint("poll_id", "membership_id"), {"sqlite_with_rowid": False})
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_id)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+
+
+class SecretBallot(db.Model):
+    """A secret poll's choice: no member, no time, a random key, no insertion order."""
+
+    __tablename__ = "secret_ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_id)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"), index=True)
+    choice: Mapped[str] = mapped_column(String(20))

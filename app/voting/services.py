@@ -1,0 +1,299 @@
+"""Polls on decision items: open, vote, close, publish; each step checked and recorded.
+
+Integrity does not rest on Python checks alone: one ballot per member is a unique constraint,
+and "the poll is open" is read under the write lock that stores the ballot (BEGIN IMMEDIATE on
+SQLite, SELECT … FOR UPDATE on PostgreSQL).
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.councils.models import Membership
+from app.database import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.i18n import UI_LOCALES, Translated
+from app.meetings import services as meetings
+from app.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState
+from app.proposals import services as proposals
+from app.proposals.models import ProposalState
+from app.text import clean_plain
+from app.voting import tally
+from app.voting.models import (
+    Ballot,
+    Entitlement,
+    MajorityRule,
+    Poll,
+    PollMethod,
+    PollOption,
+    PollState,
+    SecretBallot,
+    VoteRecord,
+)
+
+P = PollState
+
+
+@dataclass(frozen=True)
+class PollDetails:
+    question: str
+    lang: str
+    method: PollMethod = PollMethod.named
+    majority_rule: MajorityRule = MajorityRule.simple
+    abstentions_count: bool = False
+    entitlement: Entitlement = Entitlement.present
+    #: Custom options, one per entry; empty for yes / no / abstain.
+    options: tuple[str, ...] = ()
+
+
+def create_poll(item: AgendaItem, details: PollDetails) -> Poll:
+    if item.kind is not ItemKind.decision:
+        raise DomainError(_("Votes are held on agenda items “for decision” only."))
+    if item.meeting.state not in meetings.AGENDA_OPEN:
+        raise DomainError(_("This meeting is over: no new vote can be prepared."))
+    question = clean_plain(details.question, multiline=True)
+    if not question:
+        raise DomainError(_("Enter the question members vote on."))
+    custom = [clean_plain(o) for o in details.options if clean_plain(o)]
+    if len(custom) == 1:
+        raise DomainError(_("Give at least two options, or none for yes / no / abstain."))
+    if len(set(custom)) != len(custom):
+        raise DomainError(_("Two options have the same text."))
+    poll = Poll(
+        item=item,
+        question=Translated.of(question, details.lang),
+        method=PollMethod(details.method),
+        majority_rule=MajorityRule(details.majority_rule),
+        abstentions_count=details.abstentions_count,
+        entitlement=Entitlement(details.entitlement),
+    )
+    db.session.add(poll)
+    keys = [(key, Translated()) for key in tally.DEFAULT_OPTIONS]
+    if custom:
+        keys = [
+            (f"option-{n}", Translated.of(text, details.lang)) for n, text in enumerate(custom, 1)
+        ]
+        keys.append((tally.ABSTAIN, Translated()))
+    for position, (key, label) in enumerate(keys, 1):
+        db.session.add(PollOption(poll=poll, position=position, key=key, label=label))
+    db.session.flush()
+    audit.record("poll.created", poll, council=item.meeting.council)
+    return poll
+
+
+def _transition(poll: Poll, source: PollState, target: PollState) -> None:
+    if poll.state is not source:
+        raise DomainError(
+            _(
+                "A vote that is “%(state)s” cannot become “%(target)s”.",
+                state=poll.state.label,
+                target=target.label,
+            )
+        )
+    poll.state = target
+
+
+def entitled_memberships(poll: Poll) -> list[Membership]:
+    """Who may vote now: the council's voting members, present ones only if the poll says so."""
+    voting = poll.council.voting_memberships
+    if poll.entitlement is Entitlement.all:
+        return voting
+    in_room = {a.membership_id for a in poll.meeting.attendances if a.is_in_the_room}
+    return [m for m in voting if m.id in in_room]
+
+
+def open_poll(poll: Poll) -> None:
+    if poll.meeting.state is not MeetingState.in_progress:
+        raise DomainError(_("Votes can be opened once the meeting has started."))
+    _transition(poll, P.draft, P.open)
+    poll.opened_at = utcnow()
+    poll.quorum_at_open = meetings.quorum(poll.meeting).reached
+    audit.record("poll.opened", poll, council=poll.council, quorum=poll.quorum_at_open)
+
+
+def _lock(poll_id: int) -> Poll:
+    """The poll, read under the write lock (FOR UPDATE on PostgreSQL; SQLite's transaction
+    already began with BEGIN IMMEDIATE)."""
+    return db.session.execute(
+        select(Poll)
+        .where(Poll.id == poll_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def voted_membership_ids(poll: Poll) -> set[int]:
+    model = Ballot if poll.method is PollMethod.named else VoteRecord
+    return set(db.session.scalars(select(model.membership_id).where(model.poll_id == poll.id)))
+
+
+def has_voted(poll: Poll, membership: Membership | None) -> bool:
+    if membership is None:
+        return False
+    model = Ballot if poll.method is PollMethod.named else VoteRecord
+    return (
+        db.session.scalar(
+            select(model.id).where(model.poll_id == poll.id, model.membership_id == membership.id)
+        )
+        is not None
+    )
+
+
+def cast_vote(poll_id: int, membership: Membership, choice: str) -> None:
+    """Store one member's final vote, or refuse with a reason the member can act on."""
+    poll = _lock(poll_id)
+    if poll.state is not P.open:
+        raise DomainError(_("This vote is not open: your vote was not recorded."))
+    if membership.id not in {m.id for m in entitled_memberships(poll)}:
+        raise DomainError(_("You are not entitled to vote in this poll."))
+    if choice not in poll.option_keys:
+        raise DomainError(_("Choose one of the options."))
+    try:
+        with db.session.begin_nested():
+            if poll.method is PollMethod.named:
+                db.session.add(Ballot(poll_id=poll.id, membership_id=membership.id, choice=choice))
+            else:
+                db.session.add(VoteRecord(poll_id=poll.id, membership_id=membership.id))
+                db.session.add(SecretBallot(poll_id=poll.id, choice=choice))
+            db.session.flush()
+    except IntegrityError:
+        raise DomainError(_("You have already voted. Each vote is final.")) from None
+    # The audit trail shows that a member voted, never how (and only in named polls, whom).
+    audit.record("poll.voted", poll, council=poll.council)
+
+
+def stored_choices(poll: Poll) -> list[str]:
+    model = Ballot if poll.method is PollMethod.named else SecretBallot
+    return list(db.session.scalars(select(model.choice).where(model.poll_id == poll.id)))
+
+
+def recount(poll: Poll, entitled: int | None = None) -> tally.Result:
+    """The result, computed again from the stored ballots."""
+    if entitled is None:
+        entitled = (
+            len(poll.snapshot["entitled"]) if poll.snapshot else len(entitled_memberships(poll))
+        )
+    return tally.tally(
+        stored_choices(poll),
+        poll.option_keys,
+        rule=poll.majority_rule.value,
+        entitled=entitled,
+        abstentions_count=poll.abstentions_count,
+    )
+
+
+def close_poll(poll: Poll) -> tally.Result:
+    """Stop voting, keep a snapshot of who was entitled and of the result, apply the outcome."""
+    poll = _lock(poll.id)
+    _transition(poll, P.open, P.closed)
+    poll.closed_at = utcnow()
+    poll.quorum_at_close = meetings.quorum(poll.meeting).reached
+    voted = voted_membership_ids(poll)
+    entitled = {m.id for m in entitled_memberships(poll)} | voted
+    result = recount(poll, entitled=len(entitled))
+    poll.snapshot = {
+        "entitled": sorted(entitled),
+        "voted": sorted(voted),
+        "result": result.to_json(),
+    }
+    audit.record(
+        "poll.closed",
+        poll,
+        council=poll.council,
+        result=result.to_json(),
+        quorum=poll.quorum_at_close,
+    )
+    _apply_outcome(poll, result)
+    return result
+
+
+def _apply_outcome(poll: Poll, result: tally.Result) -> None:
+    """A decided vote moves the proposals discussed under the item to adopted or rejected."""
+    if not decided(poll):
+        return
+    target = ProposalState.adopted if result.passed else ProposalState.rejected
+    for proposal in poll.item.proposals:
+        if proposal.state in (ProposalState.scheduled, ProposalState.postponed):
+            event = proposals.change_state(proposal, target, answer="-", actor=None)
+            event.answer = _outcome_answer(poll, result)
+
+
+def _outcome_answer(poll: Poll, result: tally.Result) -> Translated:
+    """The council's answer after a vote, in each of its languages the interface speaks."""
+    council = poll.council
+    answer = Translated()
+    for lang in [council.default_language] + council.languages:
+        if lang not in UI_LOCALES or answer.get(lang):
+            continue
+        with force_locale(lang):
+            if result.passed:
+                text = _(
+                    "The council adopted this proposal by vote (%(cast)s votes cast).",
+                    cast=result.cast,
+                )
+            else:
+                text = _(
+                    "The council did not adopt this proposal by vote (%(cast)s votes cast).",
+                    cast=result.cast,
+                )
+        if text not in answer.texts.values():  # a language without a catalog adds nothing
+            answer = answer.with_text(lang, text)
+    return answer
+
+
+def decided(poll: Poll) -> bool:
+    """A closed vote decides only when quorum was there at its close."""
+    return poll.state in (P.closed, P.published) and bool(poll.quorum_at_close)
+
+
+def publish_poll(poll: Poll) -> None:
+    _transition(poll, P.closed, P.published)
+    poll.published_at = utcnow()
+    audit.record("poll.published", poll, council=poll.council)
+
+
+def result_of(poll: Poll) -> tally.Result | None:
+    """The stored result of a closed poll."""
+    if not poll.snapshot:
+        return None
+    data = poll.snapshot["result"]
+    return tally.Result(
+        counts=data["counts"],
+        cast=data["cast"],
+        counted=data["counted"],
+        entitled=data["entitled"],
+        rule=data["rule"],
+        adopted=data["adopted"],
+    )
+
+
+def roll_call(poll: Poll) -> list[Ballot]:
+    """Who voted what, for a closed named poll."""
+    if poll.method is not PollMethod.named or poll.state not in (P.closed, P.published):
+        return []
+    return list(
+        db.session.scalars(select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.id))
+    )
+
+
+def ballot_count(poll: Poll) -> int:
+    model = Ballot if poll.method is PollMethod.named else VoteRecord
+    return db.session.scalar(
+        select(func.count()).select_from(model).where(model.poll_id == poll.id)
+    )
+
+
+def decisions(council):
+    """Closed and published polls of a council, newest first."""
+    return (
+        select(Poll)
+        .join(AgendaItem, Poll.agenda_item_id == AgendaItem.id)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(Meeting.council_id == council.id, Poll.state.in_([P.closed, P.published]))
+        .order_by(Poll.closed_at.desc())
+    )

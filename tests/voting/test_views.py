@@ -1,0 +1,192 @@
+"""Voting from a phone without JavaScript: choose, confirm, receipt; chair and projector."""
+
+import re
+
+import pytest
+
+from app.auth import Role
+from app.extensions import db
+from app.meetings import services as meetings
+from app.meetings.models import Presence
+from app.voting import services
+from app.voting.models import PollMethod, PollState
+from tests.helpers import csrf_token, post, sign_in
+
+ROLES = ["chair", "secretary", "member", "observer", "translator", "outsider", "admin", "anonymous"]
+OFFICERS = {"chair", "secretary", "admin"}
+
+
+@pytest.fixture
+def world(make_council, make_user, add_member, make_meeting):
+    a = make_council("Council A")
+    b = make_council("Council B")
+    people = {}
+    for role in ["chair", "secretary", "member", "observer", "translator"]:
+        people[role] = make_user(f"{role}@a.example", display_name=f"{role.title()} Person")
+        add_member(a, people[role], Role(role), voting_right=role in {"chair", "member"})
+    people["outsider"] = make_user("member@b.example")
+    add_member(b, people["outsider"], Role.member, voting_right=True)
+    people["admin"] = make_user("admin@example.org", is_admin=True)
+    meeting = make_meeting(a, items=["Budget"], start=True)
+    for membership in a.current_memberships:
+        meetings.set_presence(meeting, membership, Presence.present)
+    poll = services.create_poll(
+        meeting.items[0], services.PollDetails(question="Adopt the budget?", lang="en")
+    )
+    db.session.commit()
+    return {"a": a, "people": people, "meeting": meeting, "poll": poll}
+
+
+def client_for(app, world, role):
+    client = app.test_client()
+    if role != "anonymous":
+        sign_in(client, world["people"][role].email)
+    return client
+
+
+def poll_url(poll, suffix=""):
+    return f"/councils/council-a/polls/{poll.id}{suffix}"
+
+
+def open_(world):
+    services.open_poll(world["poll"])
+    db.session.commit()
+
+
+def test_member_votes_in_two_steps_and_gets_a_receipt(app, world):
+    open_(world)
+    poll = world["poll"]
+    client = client_for(app, world, "member")
+    page = client.get(poll_url(poll)).get_data(as_text=True)
+    assert 'name="choice" value="yes"' in page and "Yes" in page
+    confirm = client.get(poll_url(poll, "/confirm?choice=no")).get_data(as_text=True)
+    assert "You are voting: No" in confirm
+    assert services.ballot_count(poll) == 0  # choosing is not voting
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', confirm).group(1)
+    response = client.post(
+        poll_url(poll, "/vote"), data={"csrf_token": token, "choice": "no"}, follow_redirects=True
+    )
+    html = response.get_data(as_text=True)
+    assert "Your vote was recorded at" in html and "You have voted" in html
+    assert services.stored_choices(poll) == ["no"]
+    again = client.post(
+        poll_url(poll, "/vote"), data={"csrf_token": token, "choice": "yes"}, follow_redirects=True
+    )
+    assert "You have already voted" in again.get_data(as_text=True)
+    assert services.stored_choices(poll) == ["no"]
+
+
+@pytest.mark.parametrize("role", ["observer", "translator", "outsider", "secretary"])
+def test_members_without_a_vote_are_refused_with_a_clear_message(app, world, role):
+    open_(world)
+    client = client_for(app, world, role)
+    page = world["poll"]
+    if role == "outsider":  # another council's member does not even see this council's poll
+        response = post(client, poll_url(page, "/vote"), {"choice": "yes"}, page="/profile")
+        assert response.status_code == 302
+        follow = client.get(response.location).get_data(as_text=True)
+        assert "not entitled" in follow
+    else:
+        html = client.get(poll_url(page)).get_data(as_text=True)
+        assert "You are not entitled to vote in this poll." in html
+        response = post(client, poll_url(page, "/vote"), {"choice": "yes"}, page=poll_url(page))
+        assert "not entitled" in client.get(response.location).get_data(as_text=True)
+    assert services.ballot_count(page) == 0
+
+
+def test_a_vote_after_close_is_refused(app, world):
+    open_(world)
+    client = client_for(app, world, "member")
+    token = csrf_token(client, poll_url(world["poll"]))
+    services.close_poll(world["poll"])
+    db.session.commit()
+    response = client.post(
+        poll_url(world["poll"], "/vote"),
+        data={"csrf_token": token, "choice": "yes"},
+        follow_redirects=True,
+    )
+    assert "This vote is not open" in response.get_data(as_text=True)
+    assert services.ballot_count(world["poll"]) == 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_officers_open_close_and_publish(app, world, role):
+    client = client_for(app, world, role)
+    poll = world["poll"]
+    expected = {True: 200, False: 403}[role in OFFICERS]
+    response = client.get(poll_url(poll, "/open"))
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role == "outsider":
+        assert response.status_code == 404  # a draft poll of another council does not exist
+    else:
+        assert response.status_code == (200 if role in OFFICERS else 404)  # drafts are hidden
+    if role in OFFICERS:
+        post(client, poll_url(poll, "/open"), page=poll_url(poll, "/open"))
+        db.session.refresh(poll)
+        assert poll.state is PollState.open
+    else:
+        open_(world)
+        response = client.get(poll_url(poll, "/close"))
+        assert response.status_code in ({302} if role == "anonymous" else {expected, 404})
+        db.session.refresh(poll)
+        assert poll.state is PollState.open
+
+
+def test_chair_sees_who_has_not_voted_and_closes_and_publishes(app, world):
+    open_(world)
+    member = client_for(app, world, "member")
+    post(member, poll_url(world["poll"], "/vote"), {"choice": "yes"}, page=poll_url(world["poll"]))
+    chair = client_for(app, world, "chair")
+    page = chair.get(poll_url(world["poll"])).get_data(as_text=True)
+    assert "1 of 2 have voted." in page
+    waiting = page.split("Not voted yet", 1)[1]
+    assert "Chair Person" in waiting and "Member Person" not in waiting
+    post(chair, poll_url(world["poll"], "/close"), page=poll_url(world["poll"], "/close"))
+    closed = chair.get(poll_url(world["poll"])).get_data(as_text=True)
+    assert "Adopted" in closed and "Member Person</span>: Yes" in closed
+    public = app.test_client()
+    assert "Who voted what" not in public.get(poll_url(world["poll"])).get_data(as_text=True)
+    post(chair, poll_url(world["poll"], "/publish"), page=poll_url(world["poll"], "/publish"))
+    html = public.get(poll_url(world["poll"])).get_data(as_text=True)
+    assert "Who voted what" in html and "Adopted" in html
+    decisions = public.get("/councils/council-a/decisions").get_data(as_text=True)
+    assert "Adopt the budget?" in decisions
+
+
+def test_secret_poll_never_shows_who_voted_what(app, world):
+    poll = services.create_poll(
+        world["meeting"].items[0],
+        services.PollDetails(question="Secret?", lang="en", method=PollMethod.secret),
+    )
+    services.open_poll(poll)
+    db.session.commit()
+    member = client_for(app, world, "member")
+    post(member, poll_url(poll, "/vote"), {"choice": "no"}, page=poll_url(poll))
+    services.close_poll(poll)
+    services.publish_poll(poll)
+    db.session.commit()
+    html = client_for(app, world, "chair").get(poll_url(poll)).get_data(as_text=True)
+    assert "Who voted what" not in html and "Member Person" not in html.split("<main", 1)[1]
+
+
+def test_projector_shows_a_qr_code_and_the_live_count_then_the_result(app, world):
+    open_(world)
+    client = app.test_client()
+    html = client.get(poll_url(world["poll"], "/projector")).get_data(as_text=True)
+    assert "<svg" in html and "0 of 2 have voted." in html
+    status = client.get(poll_url(world["poll"], "/status.json")).get_json()
+    assert status == {"state": "open", "ballots": 0, "entitled": 2, "text": "0 of 2 have voted."}
+    services.close_poll(world["poll"])
+    services.publish_poll(world["poll"])
+    db.session.commit()
+    html = client.get(poll_url(world["poll"], "/projector")).get_data(as_text=True)
+    assert '<table class="result">' in html
+
+
+def test_a_member_page_can_find_out_that_a_vote_opened(app, world):
+    client = app.test_client()
+    url = f"/councils/council-a/meetings/{world['meeting'].id}/polls.json"
+    assert client.get(url).get_json() == {"polls": []}  # drafts are not announced
+    open_(world)
+    assert client.get(url).get_json()["polls"][0]["state"] == "open"
