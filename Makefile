@@ -62,6 +62,11 @@ e2e: install-test translations chromium
 test-postgres: install-test translations chromium
 	scripts/with-postgres $(BIN)/pytest tests e2e
 
+# Benchmarks (not tests): figures go to docs/benchmarks.md.
+bench: install-test translations
+	$(BIN)/python bench/vote_burst.py
+	scripts/with-postgres $(BIN)/python bench/vote_burst.py
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

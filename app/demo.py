@@ -350,7 +350,7 @@ def _hold_vote(item: AgendaItem, council: Council, *, in_favour: bool, voters=No
     for number, membership in enumerate(voting.entitled_memberships(poll)[:voters]):
         agrees = number % 3 != 0  # two in three follow the intended outcome; one abstains
         choice = "abstain" if number == 0 else ("yes" if agrees == in_favour else "no")
-        voting.cast_vote(poll.id, membership, choice)
+        voting.cast_vote(poll, membership, choice)
     if close:
         voting.close_poll(poll)
         voting.publish_poll(poll)

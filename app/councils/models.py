@@ -66,9 +66,7 @@ class Council(db.Model):
     endorsement_threshold: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    memberships = relationship(
-        "Membership", back_populates="council", order_by="Membership.id", lazy="selectin"
-    )
+    memberships = relationship("Membership", back_populates="council", order_by="Membership.id")
 
     def current_membership_of(self, user) -> "Membership | None":
         if not getattr(user, "is_authenticated", False):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -19,7 +19,14 @@ from app.errors import DomainError
 from app.extensions import db
 from app.i18n import UI_LOCALES, Translated
 from app.meetings import services as meetings
-from app.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState
+from app.meetings.models import (
+    AgendaItem,
+    Attendance,
+    ItemKind,
+    Meeting,
+    MeetingState,
+    Presence,
+)
 from app.proposals import services as proposals
 from app.proposals.models import ProposalState
 from app.text import clean_plain
@@ -98,13 +105,38 @@ def _transition(poll: Poll, source: PollState, target: PollState) -> None:
     poll.state = target
 
 
+def _entitled_query(poll: Poll, columns):
+    """Voting members with a current term, in the room when the poll asks for presence."""
+    today = utcnow().date()
+    query = select(*columns).where(
+        Membership.council_id == poll.meeting.council_id,
+        Membership.voting_right.is_(True),
+        Membership.ended_at.is_(None),
+        Membership.term_start <= today,
+        or_(Membership.term_end.is_(None), Membership.term_end >= today),
+    )
+    if poll.entitlement is Entitlement.present:
+        query = query.join(
+            Attendance,
+            (Attendance.membership_id == Membership.id)
+            & (Attendance.meeting_id == poll.meeting.id),
+        ).where(Attendance.presence == Presence.present, Attendance.left_at.is_(None))
+    return query
+
+
 def entitled_memberships(poll: Poll) -> list[Membership]:
     """Who may vote now: the council's voting members, present ones only if the poll says so."""
-    voting = poll.council.voting_memberships
-    if poll.entitlement is Entitlement.all:
-        return voting
-    in_room = {a.membership_id for a in poll.meeting.attendances if a.is_in_the_room}
-    return [m for m in voting if m.id in in_room]
+    return list(db.session.scalars(_entitled_query(poll, [Membership]).order_by(Membership.id)))
+
+
+def entitled_count(poll: Poll) -> int:
+    query = _entitled_query(poll, [func.count(Membership.id)])
+    return db.session.scalar(query)
+
+
+def is_entitled(poll: Poll, membership: Membership) -> bool:
+    query = _entitled_query(poll, [Membership.id]).where(Membership.id == membership.id)
+    return db.session.scalar(query) is not None
 
 
 def open_poll(poll: Poll) -> None:
@@ -144,24 +176,26 @@ def has_voted(poll: Poll, membership: Membership | None) -> bool:
     )
 
 
-def cast_vote(poll_id: int, membership: Membership, choice: str) -> None:
-    """Store one member's final vote, or refuse with a reason the member can act on."""
-    poll = _lock(poll_id)
-    if poll.state is not P.open:
+def cast_vote(poll: Poll, membership: Membership, choice: str) -> None:
+    """Store one member's final vote, or refuse with a reason the member can act on (the
+    caller then rolls the transaction back)."""
+    # The state is read under the lock that also covers the insert below.
+    state = db.session.scalar(select(Poll.state).where(Poll.id == poll.id).with_for_update())
+    if state is not P.open:
         raise DomainError(_("This vote is not open: your vote was not recorded."))
-    if membership.id not in {m.id for m in entitled_memberships(poll)}:
+    if not is_entitled(poll, membership):
         raise DomainError(_("You are not entitled to vote in this poll."))
     if choice not in poll.option_keys:
         raise DomainError(_("Choose one of the options."))
+    if poll.method is PollMethod.named:
+        db.session.add(Ballot(poll_id=poll.id, membership_id=membership.id, choice=choice))
+    else:
+        db.session.add(VoteRecord(poll_id=poll.id, membership_id=membership.id))
+        db.session.add(SecretBallot(poll_id=poll.id, choice=choice))
     try:
-        with db.session.begin_nested():
-            if poll.method is PollMethod.named:
-                db.session.add(Ballot(poll_id=poll.id, membership_id=membership.id, choice=choice))
-            else:
-                db.session.add(VoteRecord(poll_id=poll.id, membership_id=membership.id))
-                db.session.add(SecretBallot(poll_id=poll.id, choice=choice))
-            db.session.flush()
+        db.session.flush()
     except IntegrityError:
+        db.session.rollback()  # before the message: translating it may read the session
         raise DomainError(_("You have already voted. Each vote is final.")) from None
     # The audit trail shows that a member voted, never how (and only in named polls, whom).
     audit.record("poll.voted", poll, council=poll.council)

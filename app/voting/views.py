@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from app.auth import Permission, can, require
-from app.database import utcnow
+from app.database import begin_writing, commit_keeping_loaded, reads_first, utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
@@ -61,7 +61,7 @@ def voter_status(poll: Poll):
     membership = poll.council.current_membership_of(current_user)
     if membership is None:
         return None, False, False
-    entitled = membership.id in {m.id for m in services.entitled_memberships(poll)}
+    entitled = services.is_entitled(poll, membership)
     return membership, entitled, services.has_voted(poll, membership)
 
 
@@ -121,7 +121,7 @@ def poll(slug: str, poll_id: int):
         entitled=entitled,
         voted=voted,
         ballots=services.ballot_count(poll),
-        entitled_count=len(services.entitled_memberships(poll)),
+        entitled_count=services.entitled_count(poll),
         waiting_for=[m for m in entitled_members if m.id not in voted_ids]
         if poll.method is PollMethod.named
         else [],
@@ -146,6 +146,7 @@ def confirm(slug: str, poll_id: int):
 
 
 @bp.post("/polls/<int:poll_id>/vote")
+@reads_first
 @login_required
 def vote(slug: str, poll_id: int):
     poll = load_poll(slug, poll_id)
@@ -156,21 +157,21 @@ def vote(slug: str, poll_id: int):
     if membership is None:
         flash(_("You are not entitled to vote in this poll."), "error")
         return redirect(poll_url(poll))
+    url = poll_url(poll)
+    poll.option_keys  # noqa: B018 - loaded now, outside the write lock
+    begin_writing()
     try:
-        services.cast_vote(poll.id, membership, request.form.get("choice", ""))
+        services.cast_vote(poll, membership, request.form.get("choice", ""))
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        db.session.commit()
-        flash(
-            _(
-                "Your vote was recorded at %(time)s. It is final.",
-                time=format_local(utcnow(), poll.council.timezone, "medium", "time"),
-            ),
-            "success",
-        )
-    return redirect(poll_url(poll))
+        # Everything the answer needs is ready before the commit, so nothing is read again.
+        recorded = format_local(utcnow(), poll.council.timezone, "medium", "time")
+        message = _("Your vote was recorded at %(time)s. It is final.", time=recorded)
+        commit_keeping_loaded()
+        flash(message, "success")
+    return redirect(url)
 
 
 def _transition(slug: str, poll_id: int, action, template: str, done: str):
@@ -242,7 +243,7 @@ def projector(slug: str, poll_id: int):
         council=poll.council,
         qr=Markup(qr.svg_inline(scale=6, border=2, title=_("Scan to vote"))),  # noqa: S704
         ballots=services.ballot_count(poll),
-        entitled_count=len(services.entitled_memberships(poll)),
+        entitled_count=services.entitled_count(poll),
         result=services.result_of(poll)
         if poll.state in (PollState.closed, PollState.published)
         else None,
@@ -254,7 +255,7 @@ def status(slug: str, poll_id: int):
     """For pages that follow a poll live: its state and how many have voted."""
     poll = load_poll(slug, poll_id)
     ballots = services.ballot_count(poll)
-    entitled = len(services.entitled_memberships(poll))
+    entitled = services.entitled_count(poll)
     response = jsonify(
         state=poll.state.value,
         ballots=ballots,

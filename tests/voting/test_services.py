@@ -84,23 +84,23 @@ def test_only_entitled_members_vote_and_only_once(council, meeting):
     db.session.commit()
     present, absent = voters(council)[0], voters(council)[5]
     observer = next(m for m in council.memberships if m.role is Role.observer)
-    services.cast_vote(poll.id, present, "yes")
+    services.cast_vote(poll, present, "yes")
     db.session.commit()
     with pytest.raises(DomainError, match="already voted"):
-        services.cast_vote(poll.id, present, "no")
+        services.cast_vote(poll, present, "no")
     db.session.rollback()
     for outsider in (absent, observer):
         with pytest.raises(DomainError, match="not entitled"):
-            services.cast_vote(poll.id, outsider, "yes")
+            services.cast_vote(poll, outsider, "yes")
     with pytest.raises(DomainError, match="options"):
-        services.cast_vote(poll.id, voters(council)[1], "maybe")
+        services.cast_vote(poll, voters(council)[1], "maybe")
     assert services.stored_choices(poll) == ["yes"]
 
 
 def test_all_voting_members_may_vote_when_the_poll_says_so(council, meeting):
     poll = make_poll(meeting, entitlement="all")
     services.open_poll(poll)
-    services.cast_vote(poll.id, voters(council)[5], "yes")  # not in the room
+    services.cast_vote(poll, voters(council)[5], "yes")  # not in the room
     db.session.commit()
     assert services.ballot_count(poll) == 1
 
@@ -108,11 +108,11 @@ def test_all_voting_members_may_vote_when_the_poll_says_so(council, meeting):
 def test_a_vote_after_close_is_refused_and_changes_nothing(council, meeting):
     poll = make_poll(meeting)
     services.open_poll(poll)
-    services.cast_vote(poll.id, voters(council)[0], "yes")
+    services.cast_vote(poll, voters(council)[0], "yes")
     services.close_poll(poll)
     db.session.commit()
     with pytest.raises(DomainError, match="not open"):
-        services.cast_vote(poll.id, voters(council)[1], "no")
+        services.cast_vote(poll, voters(council)[1], "no")
     db.session.rollback()
     assert services.result_of(poll).counts == {"yes": 1, "no": 0, "abstain": 0}
 
@@ -121,7 +121,7 @@ def test_secret_ballots_cannot_be_linked_to_who_cast_them(council, meeting):
     poll = make_poll(meeting, method=PollMethod.secret)
     services.open_poll(poll)
     for membership, choice in zip(voters(council)[:3], ["yes", "no", "yes"], strict=True):
-        services.cast_vote(poll.id, membership, choice)
+        services.cast_vote(poll, membership, choice)
     db.session.commit()
     ballot_columns = {c["name"] for c in inspect(db.engine).get_columns("secret_ballots")}
     record_columns = {c["name"] for c in inspect(db.engine).get_columns("vote_records")}
@@ -147,7 +147,7 @@ def test_close_keeps_a_snapshot_that_a_recount_confirms(council, meeting):
     for membership, choice in zip(
         voters(council)[:5], ["yes", "yes", "yes", "no", "abstain"], strict=True
     ):
-        services.cast_vote(poll.id, membership, choice)
+        services.cast_vote(poll, membership, choice)
     result = services.close_poll(poll)
     db.session.commit()
     assert poll.snapshot["entitled"] == sorted(m.id for m in voters(council)[:5])
@@ -168,7 +168,7 @@ def test_without_quorum_at_close_the_result_does_not_decide(council, meeting):
     proposals.link_to_item(proposal, meeting.items[0], actor=None)
     poll = make_poll(meeting)
     services.open_poll(poll)
-    services.cast_vote(poll.id, voters(council)[0], "yes")
+    services.cast_vote(poll, voters(council)[0], "yes")
     for membership in voters(council)[1:5]:
         meetings.record_departure(meeting, membership)
     services.close_poll(poll)
@@ -199,7 +199,7 @@ def test_a_decided_vote_moves_the_linked_proposal_with_an_answer(
     poll = make_poll(meeting)
     services.open_poll(poll)
     for membership, choice in zip(voters(council), choices, strict=False):
-        services.cast_vote(poll.id, membership, choice)
+        services.cast_vote(poll, membership, choice)
     services.close_poll(poll)
     db.session.commit()
     assert proposal.state is outcome
@@ -246,10 +246,11 @@ def test_simultaneous_ballots_are_neither_lost_nor_doubled(
             from app.councils.models import Membership
 
             membership = db.session.get(Membership, membership_id)
+            poll = db.session.get(Poll, poll_id)
             db.session.commit()  # release SQLite's lock before everyone starts together
             barrier.wait()
             try:
-                services.cast_vote(poll_id, membership, choice)
+                services.cast_vote(poll, membership, choice)
                 db.session.commit()
                 outcomes.append("stored")
             except DomainError:

@@ -1,0 +1,356 @@
+"""A burst of votes: 200 members sign in, then all vote within one second, 10% of them twice.
+
+Runs the real app under gunicorn (4 workers) against SQLite, or against PostgreSQL when
+DATABASE_URL (or TEST_DATABASE_URL, as set by scripts/with-postgres) points at one, and reports
+ballots stored, duplicates, errors shown to voters, latency percentiles and the tally.
+
+    .venv/bin/python bench/vote_burst.py                            # SQLite
+    scripts/with-postgres .venv/bin/python bench/vote_burst.py      # PostgreSQL
+"""
+
+import argparse
+import asyncio
+import http.cookiejar
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from datetime import time as clock
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "burst-password-1"  # noqa: S105 - a throwaway benchmark account
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prepare(database_url: str, members: int) -> tuple[int, list[tuple[str, str]]]:
+    """A council with ``members`` voting members present at a running meeting, one open poll."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.accounts import services as accounts
+    from app.auth import Role
+    from app.councils import services as councils
+    from app.database import utcnow
+    from app.extensions import db
+    from app.meetings import services as meetings
+    from app.meetings.models import Presence
+    from app.voting import services as voting
+    from config import Config
+
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            db.drop_all()
+            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        upgrade()
+        council = councils.create_council(
+            name="Burst Council",
+            lang="en",
+            municipality="Bench",
+            languages=["en"],
+            default_language="en",
+            timezone="Europe/Brussels",
+            slug="burst",
+        )
+        # One password hash for everyone: hashing 200 times would only slow the set-up.
+        hashed = accounts.hash_password(PASSWORD)
+        voters = []
+        for n in range(members):
+            user = accounts.create_user(f"voter{n:03}@bench.test", f"Voter {n}", PASSWORD, "en")
+            user.password_hash = hashed
+            voters.append(councils.add_membership(council, user, Role.member, voting_right=True))
+        db.session.flush()
+        now = meetings.to_local(council, utcnow())
+        meeting = meetings.create_meeting(
+            council,
+            meetings.MeetingDetails(
+                title="Burst meeting",
+                lang="en",
+                day=now.date(),
+                starts=clock(max(now.hour - 1, 0)),
+                ends=clock(23, 59),
+            ),
+            allow_past=True,
+        )
+        item = meetings.add_item(meeting, title="Motion", lang="en", kind="decision")
+        meetings.publish_meeting(meeting)
+        meetings.start_meeting(meeting)
+        for membership in voters:
+            meetings.set_presence(meeting, membership, Presence.present)
+        poll = voting.create_poll(item, voting.PollDetails(question="Adopt?", lang="en"))
+        voting.open_poll(poll)
+        db.session.commit()
+        rng = random.Random(7)
+        intended = [
+            (m.user.email, rng.choices(["yes", "no", "abstain"], [5, 3, 1])[0]) for m in voters
+        ]
+        return poll.id, intended
+
+
+class Voter:
+    def __init__(self, base: str, email: str):
+        self.base = base
+        self.email = email
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
+        )
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=60) as response:
+            return response.read().decode()
+
+    def post(self, path: str, data: dict) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode()
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=60) as response:
+                return response.status, response.headers.get("Location", "")
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Location", "")
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def set_session_cookie(self, pair: str) -> None:
+        name, value = pair.split("=", 1)
+        for cookie in self.jar:
+            if cookie.name == name:
+                cookie.value = value
+
+    def token(self, path: str) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get(path)).group(1)
+
+    def sign_in(self) -> None:
+        status, _ = self.post(
+            "/sign-in",
+            {"csrf_token": self.token("/sign-in"), "email": self.email, "password": PASSWORD},
+        )
+        assert status == 302, f"sign-in of {self.email} failed: {status}"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+async def burst(port, poll_path, jobs, offsets, choices):
+    """Every vote as its own connection, started at its offset within one second.
+
+    asyncio keeps the load generator light, so that it does not steal the server's CPU.
+    """
+
+    async def one(voter, offset):
+        await asyncio.sleep(offset)
+        body = urllib.parse.urlencode(
+            {"csrf_token": voter.csrf, "choice": choices[voter.email]}
+        ).encode()
+        request = (
+            f"POST {poll_path}/vote HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Cookie: {voter.cookie_header()}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode() + body
+        began = time.perf_counter()
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(request)
+        await writer.drain()
+        response = await reader.read()
+        elapsed = time.perf_counter() - began
+        writer.close()
+        head = response.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+        status = int(head[0].split()[1])
+        cookie = next(
+            (
+                h.split(":", 1)[1].split(";", 1)[0].strip()
+                for h in head
+                if h.lower().startswith("set-cookie:") and "session=" in h
+            ),
+            "",
+        )
+        return elapsed, status, cookie
+
+    results = await asyncio.gather(
+        *(one(v, off) for (_i, v), off in zip(jobs, offsets, strict=True))
+    )
+    latencies = [r[0] for r in results]
+    outcomes = [(i, r[1]) for (i, _v), r in zip(jobs, results, strict=True)]
+    return latencies, outcomes, [r[2] for r in results]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def run(database_url: str, members: int, workers: int) -> dict:
+    instance = Path(tempfile.mkdtemp(prefix="consulta-bench-"))
+    os.environ["CONSULTA_INSTANCE"] = str(instance)
+    os.environ["SECRET_KEY"] = "bench-" + os.urandom(8).hex()
+    if not database_url:
+        database_url = f"sqlite:///{instance / 'consulta.db'}"
+    poll_id, intended = prepare(database_url, members)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn from the virtualenv
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/sign-in", timeout=1).read()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        voters = [Voter(base, email) for email, _choice in intended]
+        choices = dict(intended)
+        poll_path = f"/councils/burst/polls/{poll_id}"
+
+        failures = []
+
+        def ready(voter):
+            try:
+                voter.sign_in()
+                voter.csrf = voter.token(f"{poll_path}/confirm?choice=yes")
+            except Exception as error:  # noqa: BLE001 - reported, not hidden
+                failures.append(f"{voter.email}: {error!r}")
+                voter.csrf = ""
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=ready, args=(v,)) for v in voters]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        sign_in_seconds = time.perf_counter() - started
+        for failure in failures:
+            print("sign-in failed:", failure, file=sys.stderr)
+
+        twice = set(random.Random(11).sample(range(members), members // 10))
+        jobs = [(i, v) for i, v in enumerate(voters)] + [(i, voters[i]) for i in twice]
+        offsets = sorted(random.Random(3).random() for _ in jobs)  # spread over one second
+        latencies, outcomes, cookies_after = asyncio.run(
+            burst(port, poll_path, jobs, offsets, choices)
+        )
+        burst_seconds = max(off for off in offsets) + max(latencies)
+        for (_index, voter), cookie in zip(jobs, cookies_after, strict=True):
+            if cookie:  # the flash message travels in the session cookie, as in a browser
+                voter.set_session_cookie(cookie)
+
+        # What each voter sees on the page after voting: success, or a refusal.
+        # (A double submitter may see "you have already voted" for the second click: expected.)
+        shown = Counter()
+        for index, voter in enumerate(voters):
+            page = voter.get(poll_path)
+            if "notice--error" in page and "already voted" not in page:
+                shown["error"] += 1
+                message = re.search(r"notice--error[^>]*>(.*?)<", page, re.S)
+                print("error shown:", message.group(1).strip() if message else "?", file=sys.stderr)
+            elif "notice--error" in page:
+                shown["already_voted" if index in twice else "error"] += 1
+            elif "You have voted" in page:
+                shown["voted"] += 1
+            else:
+                shown["error"] += 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    stored, per_member, tally = count_ballots(database_url, poll_id)
+    shutil.rmtree(instance, ignore_errors=True)
+    return {
+        "database": "PostgreSQL" if database_url.startswith("postgresql") else "SQLite",
+        "members": members,
+        "requests": len(jobs),
+        "double_submitters": len(twice),
+        "sign_in_seconds": sign_in_seconds,
+        "sign_in_failures": len(failures),
+        "burst_seconds": burst_seconds,
+        "stored": stored,
+        "duplicates": sum(1 for n in per_member.values() if n > 1),
+        "errors_http": sum(1 for _i, status in outcomes if status >= 400),
+        "shown": dict(shown),
+        "p50": percentile(latencies, 0.50) * 1000,
+        "p95": percentile(latencies, 0.95) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "tally": dict(tally),
+        "intended": dict(Counter(choice for _e, choice in intended)),
+    }
+
+
+def count_ballots(database_url: str, poll_id: int):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT membership_id, choice FROM ballots WHERE poll_id = :p"), {"p": poll_id}
+        ).all()
+    engine.dispose()
+    per_member = Counter(row.membership_id for row in rows)
+    return len(rows), per_member, Counter(row.choice for row in rows)
+
+
+def report(result: dict) -> str:
+    ok = (
+        result["stored"] == result["members"]
+        and result["duplicates"] == 0
+        and result["tally"] == result["intended"]
+    )
+    return (
+        f"| {result['database']} | {result['members']} | {result['requests']} "
+        f"| {result['stored']} | {result['duplicates']} | {result['errors_http']} "
+        f"| {result['shown'].get('error', 0)} | {result['p50']:.0f} | {result['p95']:.0f} "
+        f"| {result['p99']:.0f} | {result['burst_seconds']:.2f} s "
+        f"| {'equal' if result['tally'] == result['intended'] else 'DIFFERENT'} "
+        f"| {'pass' if ok and result['p95'] < 300 else 'FAIL'} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL", "")
+    result = run(url, args.members, args.workers)
+    print(result)
+    print(report(result))
+
+
+if __name__ == "__main__":
+    main()
