@@ -148,7 +148,12 @@ def fill_source_catalog() -> None:
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=DEFAULT_LOCALE)
     for message in catalog:
-        if message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):  # plurals: the singular, then the plural form
+            if not all(message.string):
+                message.string = message.id
+        elif not message.string:
             message.string = message.id
     with po.open("wb") as fh:
         write_po(fh, catalog, width=100)
