@@ -190,3 +190,32 @@ def test_a_member_page_can_find_out_that_a_vote_opened(app, world):
     assert client.get(url).get_json() == {"polls": []}  # drafts are not announced
     open_(world)
     assert client.get(url).get_json()["polls"][0]["state"] == "open"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_officers_prepare_a_vote_and_bad_input_keeps_the_form(app, world, role):
+    item = world["meeting"].items[0]
+    url = f"/councils/council-a/meetings/{world['meeting'].id}/items/{item.id}/polls/new"
+    client = client_for(app, world, role)
+    response = client.get(url)
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role not in OFFICERS:
+        assert response.status_code == 403
+    else:
+        refused = post(client, url, {"lang": "en", "question": "Where?", "method": "named",
+                                     "majority_rule": "simple", "entitlement": "present",
+                                     "options": "Only the park"}, page=url)
+        html = refused.get_data(as_text=True)
+        assert "Give at least two options" in html and "Only the park" in html
+        assert len(item.polls) == 1
+
+
+def test_the_public_sees_only_published_decisions(app, world):
+    open_(world)
+    services.close_poll(world["poll"])
+    db.session.commit()
+    public = app.test_client().get("/councils/council-a/decisions").get_data(as_text=True)
+    member = client_for(app, world, "member").get("/councils/council-a/decisions")
+    assert "Adopt the budget?" not in public
+    assert "Adopt the budget?" in member.get_data(as_text=True)
