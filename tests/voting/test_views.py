@@ -203,9 +203,19 @@ def test_only_officers_prepare_a_vote_and_bad_input_keeps_the_form(app, world, r
     elif role not in OFFICERS:
         assert response.status_code == 403
     else:
-        refused = post(client, url, {"lang": "en", "question": "Where?", "method": "named",
-                                     "majority_rule": "simple", "entitlement": "present",
-                                     "options": "Only the park"}, page=url)
+        refused = post(
+            client,
+            url,
+            {
+                "lang": "en",
+                "question": "Where?",
+                "method": "named",
+                "majority_rule": "simple",
+                "entitlement": "present",
+                "options": "Only the park",
+            },
+            page=url,
+        )
         html = refused.get_data(as_text=True)
         assert "Give at least two options" in html and "Only the park" in html
         assert len(item.polls) == 1
