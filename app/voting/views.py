@@ -12,8 +12,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
-from app.auth import Permission, can, require
+from app.auth import Permission, can, require, set_council
+from app.councils.models import Council
 from app.database import begin_writing, commit_keeping_loaded, reads_first, utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -29,11 +32,25 @@ bp = Blueprint("voting", __name__, url_prefix="/councils/<slug>")
 
 
 def load_poll(slug: str, poll_id: int) -> Poll:
-    """The poll, if its meeting belongs to the council and the reader may see the meeting."""
-    council = load_council(slug)
-    poll = db.get_or_404(Poll, poll_id)
-    if poll.council.id != council.id:
+    """The poll, if its meeting belongs to the council and the reader may see the meeting.
+
+    One query loads the poll with its item, meeting and council: the vote path is hot."""
+    poll = db.session.scalar(
+        select(Poll)
+        .join(Poll.item)
+        .join(AgendaItem.meeting)
+        .join(Meeting.council)
+        .where(Poll.id == poll_id, Council.slug == slug)
+        .options(
+            contains_eager(Poll.item)
+            .contains_eager(AgendaItem.meeting)
+            .contains_eager(Meeting.council)
+        )
+    )
+    if poll is None:
         abort(404)
+    council = poll.council
+    set_council(council)
     officer = can(current_user, Permission.manage_meetings, council)
     if not officer and (not poll.meeting.is_public or poll.state is PollState.draft):
         abort(404)

@@ -272,3 +272,17 @@ def test_simultaneous_ballots_are_neither_lost_nor_doubled(
     assert len(choices) == 30
     assert choices.count("no") == 10 and choices.count("yes") == 20
     assert poll.state is PollState.open
+
+
+def test_every_closed_poll_of_the_demo_recounts_to_its_published_result(app):
+    from app.demo import seed_demo
+
+    seed_demo()
+    db.session.commit()
+    closed = db.session.scalars(
+        select(Poll).where(Poll.state.in_([PollState.closed, PollState.published]))
+    ).all()
+    assert closed, "the demo has published results"
+    for poll in closed:
+        assert services.recount(poll) == services.result_of(poll), poll.id
+        assert len(services.stored_choices(poll)) == len(poll.snapshot["voted"])
