@@ -151,8 +151,21 @@ def allowed_steps(proposal: Proposal) -> list[ProposalState]:
     return [state for state in ProposalState if state in targets]
 
 
+def _as_answer(proposal: Proposal, answer: "str | Translated", lang: str) -> Translated:
+    """An answer typed in one language, or already in several (e.g. after a vote)."""
+    if isinstance(answer, Translated):
+        return answer
+    text = clean_plain(answer, multiline=True)
+    return Translated.of(text, lang or proposal.council.default_language) if text else Translated()
+
+
 def change_state(
-    proposal: Proposal, target: ProposalState, *, answer: str = "", lang: str = "", actor=None
+    proposal: Proposal,
+    target: ProposalState,
+    *,
+    answer: "str | Translated" = "",
+    lang: str = "",
+    actor=None,
 ) -> ProposalEvent:
     """Move the proposal one step, with the council's answer to the author and the public."""
     target = ProposalState(target)
@@ -166,22 +179,20 @@ def change_state(
         )
     if target is S.scheduled and proposal.agenda_item_id is None:
         raise DomainError(_("Choose the meeting that will discuss the proposal."))
-    answer = clean_plain(answer, multiline=True)
+    answer = _as_answer(proposal, answer, lang)
     if target in ANSWER_REQUIRED and not answer:
         raise DomainError(_("Write an answer that explains this to the author."))
-    return _step(proposal, target, answer=answer, lang=lang, actor=actor)
+    return _step(proposal, target, answer=answer, actor=actor)
 
 
-def _step(proposal, target, *, answer="", lang="", actor=None, kind="state") -> ProposalEvent:
+def _step(proposal, target, *, answer=None, actor=None, kind="state") -> ProposalEvent:
     event = ProposalEvent(
         proposal=proposal,
         actor_id=getattr(actor, "id", None),
         kind=kind,
         from_state=proposal.state.value,
         to_state=target.value,
-        answer=Translated.of(answer, lang or proposal.council.default_language)
-        if answer
-        else Translated(),
+        answer=answer or Translated(),
         public=target not in PRIVATE_STEPS,
     )
     db.session.add(event)
@@ -255,8 +266,7 @@ def link_to_item(proposal: Proposal, item, *, answer: str = "", lang: str = "", 
     _check_schedulable(proposal)
     proposal.agenda_item = item
     proposal.agenda_item_id = item.id
-    answer = clean_plain(answer, multiline=True)
-    return _step(proposal, S.scheduled, answer=answer, lang=lang, actor=actor)
+    return _step(proposal, S.scheduled, answer=_as_answer(proposal, answer, lang), actor=actor)
 
 
 def schedulable_meetings(council: Council) -> list[Meeting]:

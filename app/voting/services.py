@@ -253,15 +253,16 @@ def _apply_outcome(poll: Poll, result: tally.Result) -> None:
     target = ProposalState.adopted if result.passed else ProposalState.rejected
     for proposal in poll.item.proposals:
         if proposal.state in (ProposalState.scheduled, ProposalState.postponed):
-            event = proposals.change_state(proposal, target, answer="-", actor=None)
-            event.answer = _outcome_answer(poll, result)
+            proposals.change_state(proposal, target, answer=_outcome_answer(poll, result))
 
 
 def _outcome_answer(poll: Poll, result: tally.Result) -> Translated:
     """The council's answer after a vote, in each of its languages the interface speaks."""
     council = poll.council
     answer = Translated()
-    for lang in [council.default_language] + council.languages:
+    # English last: the answer is never empty, even for a council none of whose languages the
+    # interface speaks yet.
+    for lang in [council.default_language, *council.languages, "en"]:
         if lang not in UI_LOCALES or answer.get(lang):
             continue
         with force_locale(lang):

@@ -286,3 +286,28 @@ def test_every_closed_poll_of_the_demo_recounts_to_its_published_result(app):
     for poll in closed:
         assert services.recount(poll) == services.result_of(poll), poll.id
         assert len(services.stored_choices(poll)) == len(poll.snapshot["voted"])
+
+
+def test_a_council_in_languages_the_interface_lacks_still_gets_an_answer(
+    make_council, make_user, add_member, make_meeting
+):
+    council = make_council("Consejo", languages=["es"], default_language="es")
+    voter = add_member(council, make_user("v@example.org"), Role.member, voting_right=True)
+    meeting = make_meeting(council, items=["Moción"], start=True)
+    meetings.set_presence(meeting, voter, Presence.present)
+    proposal, _ = proposals.submit(
+        council,
+        proposals.Submission(title="Bancos", body="b", topic=Topic.culture, lang="es"),
+        author=None,
+        address="x",
+        submission_key="k",
+    )
+    proposals.change_state(proposal, ProposalState.accepted)
+    proposals.link_to_item(proposal, meeting.items[0], actor=None)
+    poll = make_poll(meeting)
+    services.open_poll(poll)
+    services.cast_vote(poll, voter, "no")
+    services.close_poll(poll)
+    db.session.commit()
+    assert proposal.state is ProposalState.rejected
+    assert proposal.latest_answer.answer.get("en")
