@@ -143,25 +143,31 @@ AGENDA = [
 ]
 
 
-def seed_meetings(council: Council) -> None:
-    """A past, a today's (in progress) and an upcoming meeting, with agendas and attendance."""
+def seed_meetings(council: Council, now: datetime | None = None) -> None:
+    """A past, a today's (in progress) and an upcoming meeting, with agendas and attendance.
+
+    ``now`` (the council's local time) is for tests: the demo must work at any hour."""
     if db.session.scalar(select(Meeting.id).filter_by(council_id=council.id).limit(1)):
         return
     zone = ZoneInfo(council.timezone)
-    now = datetime.now(zone)
+    now = now or datetime.now(zone)
     for days, hour, titles, place in MEETINGS:
-        if hour is None:  # today's meeting started an hour ago
-            start = (now - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        if hour is None:  # today's meeting started up to an hour ago, and ends today
+            midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+            start = max(
+                now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1), midnight
+            )
         else:
             start = (now + timedelta(days=days)).replace(
                 hour=hour, minute=0, second=0, microsecond=0
             )
+        end = min(start + timedelta(hours=2), start.replace(hour=23, minute=59))
         details = meetings.MeetingDetails(
             title=titles["en"],
             lang="en",
             day=start.date(),
             starts=start.time(),
-            ends=(start + timedelta(hours=2)).time(),
+            ends=end.time(),
             place=place,
             step_free=True,
             interpretation=("ar", "uk"),
@@ -403,8 +409,10 @@ def demo_council() -> Council | None:
     return db.session.scalar(select(Council).filter_by(slug="demo-city"))
 
 
-def seed_demo() -> Council:
-    """Create the demo council and accounts; running it again changes nothing."""
+def seed_demo(now: datetime | None = None) -> Council:
+    """Create the demo council and accounts; running it again changes nothing.
+
+    ``now`` (local time in the demo council's zone) is for tests."""
     council = demo_council()
     if council is None:
         name, description, participation = COUNCIL_TEXTS["en"]
@@ -435,7 +443,7 @@ def seed_demo() -> Council:
             membership.listed = listed
             db.session.flush()
             db.session.refresh(user)
-    seed_meetings(council)
+    seed_meetings(council, now)
     seed_proposals(council)
     seed_polls(council)
     return council

@@ -1,10 +1,15 @@
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.auth import Role
 from app.councils.models import Council
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_PASSWORD, seed_demo
 from app.extensions import db
+from app.meetings.models import Meeting, MeetingState
 from tests.helpers import sign_in
 
 
@@ -25,6 +30,19 @@ def test_seed_demo_creates_the_demo_council_and_accounts_once(app):
     assert len(voters) == 9
     assert db.session.scalar(select(User).filter_by(email="admin@demo.test")).is_admin
     assert db.session.scalar(select(User).filter_by(email="resident@demo.test")) is not None
+
+
+@pytest.mark.parametrize("clock", ["00:20", "14:10", "23:30"])
+def test_the_demo_meeting_of_today_is_in_progress_at_any_hour(app, clock):
+    zone = ZoneInfo("Europe/Brussels")
+    hour, minute = map(int, clock.split(":"))
+    now = datetime(2026, 11, 22, hour, minute, tzinfo=zone)
+    seed_demo(now=now)
+    db.session.commit()
+    [today] = db.session.scalars(select(Meeting).filter_by(state=MeetingState.in_progress))
+    utc_now = now.astimezone(UTC).replace(tzinfo=None)
+    assert today.starts_at <= utc_now <= today.ends_at
+    assert today.starts_at.replace(tzinfo=UTC).astimezone(zone).date() == now.date()
 
 
 def test_demo_accounts_sign_in_with_the_published_password(app, client):
