@@ -205,7 +205,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def run(database_url: str, members: int, workers: int) -> dict:
+def run(database_url: str, members: int, workers: int, spread: float) -> dict:
     instance = Path(tempfile.mkdtemp(prefix="consulta-bench-"))
     os.environ["CONSULTA_INSTANCE"] = str(instance)
     os.environ["SECRET_KEY"] = "bench-" + os.urandom(8).hex()
@@ -262,7 +262,8 @@ def run(database_url: str, members: int, workers: int) -> dict:
 
         twice = set(random.Random(11).sample(range(members), members // 10))
         jobs = [(i, v) for i, v in enumerate(voters)] + [(i, voters[i]) for i in twice]
-        offsets = sorted(random.Random(3).random() for _ in jobs)  # spread over one second
+        timing = random.Random(3)
+        offsets = sorted(spread * timing.random() for _ in jobs)
         latencies, outcomes, cookies_after = asyncio.run(
             burst(port, poll_path, jobs, offsets, choices)
         )
@@ -345,9 +346,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=1.0,
+        help="seconds over which the votes start (0: all at the same instant)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL", "")
-    result = run(url, args.members, args.workers)
+    result = run(url, args.members, args.workers, args.spread)
     print(result)
     print(report(result))
 

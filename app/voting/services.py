@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -179,21 +179,28 @@ def has_voted(poll: Poll, membership: Membership | None) -> bool:
 def cast_vote(poll: Poll, membership: Membership, choice: str) -> None:
     """Store one member's final vote, or refuse with a reason the member can act on (the
     caller then rolls the transaction back)."""
-    # The state is read under the lock that also covers the insert below.
-    state = db.session.scalar(select(Poll.state).where(Poll.id == poll.id).with_for_update())
-    if state is not P.open:
-        raise DomainError(_("This vote is not open: your vote was not recorded."))
-    if not is_entitled(poll, membership):
-        raise DomainError(_("You are not entitled to vote in this poll."))
     if choice not in poll.option_keys:
         raise DomainError(_("Choose one of the options."))
-    if poll.method is PollMethod.named:
-        db.session.add(Ballot(poll_id=poll.id, membership_id=membership.id, choice=choice))
-    else:
-        db.session.add(VoteRecord(poll_id=poll.id, membership_id=membership.id))
-        db.session.add(SecretBallot(poll_id=poll.id, choice=choice))
+    # The state is read under the lock that also covers the inserts below; entitlement in the
+    # same statement (a whole meeting votes at once, so every statement counts).
+    entitled = _entitled_query(poll, [Membership.id]).where(Membership.id == membership.id)
+    state, is_entitled_now = db.session.execute(
+        select(Poll.state, entitled.exists()).where(Poll.id == poll.id).with_for_update(of=Poll)
+    ).one()
+    if state is not P.open:
+        raise DomainError(_("This vote is not open: your vote was not recorded."))
+    if not is_entitled_now:
+        raise DomainError(_("You are not entitled to vote in this poll."))
     try:
-        db.session.flush()
+        if poll.method is PollMethod.named:
+            db.session.execute(
+                insert(Ballot).values(poll_id=poll.id, membership_id=membership.id, choice=choice)
+            )
+        else:
+            db.session.execute(
+                insert(VoteRecord).values(poll_id=poll.id, membership_id=membership.id)
+            )
+            db.session.execute(insert(SecretBallot).values(poll_id=poll.id, choice=choice))
     except IntegrityError:
         db.session.rollback()  # before the message: translating it may read the session
         raise DomainError(_("You have already voted. Each vote is final.")) from None

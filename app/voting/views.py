@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.auth import Permission, can, require, set_council
 from app.councils.models import Council
@@ -34,18 +34,24 @@ bp = Blueprint("voting", __name__, url_prefix="/councils/<slug>")
 def load_poll(slug: str, poll_id: int) -> Poll:
     """The poll, if its meeting belongs to the council and the reader may see the meeting.
 
-    One query loads the poll with its item, meeting and council: the vote path is hot."""
-    poll = db.session.scalar(
-        select(Poll)
-        .join(Poll.item)
-        .join(AgendaItem.meeting)
-        .join(Meeting.council)
-        .where(Poll.id == poll_id, Council.slug == slug)
-        .options(
-            contains_eager(Poll.item)
-            .contains_eager(AgendaItem.meeting)
-            .contains_eager(Meeting.council)
+    One query loads the poll with its options, item, meeting and council: the vote path is
+    hot."""
+    poll = (
+        db.session.execute(
+            select(Poll)
+            .join(Poll.item)
+            .join(AgendaItem.meeting)
+            .join(Meeting.council)
+            .where(Poll.id == poll_id, Council.slug == slug)
+            .options(
+                contains_eager(Poll.item)
+                .contains_eager(AgendaItem.meeting)
+                .contains_eager(Meeting.council),
+                joinedload(Poll.options),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
     if poll is None:
         abort(404)
