@@ -64,6 +64,7 @@ test-postgres: install-test translations chromium
 
 # Benchmarks (not tests): figures go to docs/benchmarks.md.
 bench: install-test translations
+	$(BIN)/python bench/vote_cost.py
 	$(BIN)/python bench/vote_burst.py
 	scripts/with-postgres $(BIN)/python bench/vote_burst.py
 
