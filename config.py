@@ -47,6 +47,8 @@ class Config:
     DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "10")) * 1024 * 1024
     #: Requests beyond this are cut off before they reach the app (a plain "too large" page).
     MAX_CONTENT_LENGTH = 4 * DOCUMENT_MAX_BYTES
+    #: How often each server process looks again whether demo accounts exist (for the banner).
+    DEMO_CHECK_SECONDS = 30
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -1,8 +1,9 @@
 """What every page shares: sign-in wiring, language memory, security headers, template helpers."""
 
+import time
 from urllib.parse import urlencode
 
-from flask import Flask, flash, g, redirect, request, url_for
+from flask import Flask, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -124,8 +125,15 @@ def switch_language_url(code: str) -> str:
 
 
 def demo_data_present() -> bool:
-    """Demo accounts exist: every page says so, so nobody mistakes them for real people."""
-    if "demo_data_present" not in g:
+    """Demo accounts exist: every page says so, so nobody mistakes them for real people.
+
+    Asked on every page, so each process looks again only every DEMO_CHECK_SECONDS."""
+    known, until = current_app.extensions.get("consulta.demo_data", (False, 0.0))
+    if until < time.monotonic():
         query = select(User.id).where(User.email.endswith(DEMO_DOMAIN)).limit(1)
-        g.demo_data_present = db.session.scalar(query) is not None
-    return g.demo_data_present
+        known = db.session.scalar(query) is not None
+        current_app.extensions["consulta.demo_data"] = (
+            known,
+            time.monotonic() + current_app.config["DEMO_CHECK_SECONDS"],
+        )
+    return known

@@ -135,12 +135,6 @@ class Voter:
     def cookie_header(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
-    def set_session_cookie(self, pair: str) -> None:
-        name, value = pair.split("=", 1)
-        for cookie in self.jar:
-            if cookie.name == name:
-                cookie.value = value
-
     def token(self, path: str) -> str:
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get(path)).group(1)
 
@@ -157,50 +151,74 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-async def burst(port, poll_path, jobs, offsets, choices):
-    """Every vote as its own connection, started at its offset within one second.
+async def exchange(port: int, request: str, body: bytes = b"") -> tuple[int, dict, str]:
+    """One HTTP request on its own connection, as a phone joining the venue's Wi-Fi makes."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request.encode() + body)
+    await writer.drain()
+    response = await reader.read()
+    writer.close()
+    head, _, content = response.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    return int(status_line.split()[1]), headers, content.decode("utf-8", "replace")
+
+
+def verdict(page: str, double_tap: bool) -> str:
+    """What the member reads after voting: their receipt, or a refusal."""
+    if "notice--error" in page:
+        # The second of a double tap is told "you have already voted": expected, not an error.
+        if double_tap and "already voted" in page:
+            return "already_voted"
+        message = re.search(r"notice--error[^>]*>(.*?)<", page, re.S)
+        print("error shown:", message.group(1).strip() if message else "?", file=sys.stderr)
+        return "error"
+    return "voted" if "You have voted" in page else "error"
+
+
+async def burst(port, poll_path, jobs, offsets, choices, twice):
+    """Every vote as its own connection, started at its offset; then, as a browser does, the
+    page the vote redirects to (with the receipt).
 
     asyncio keeps the load generator light, so that it does not steal the server's CPU.
     """
 
-    async def one(voter, offset):
+    async def one(index, voter, offset):
         await asyncio.sleep(offset)
         body = urllib.parse.urlencode(
             {"csrf_token": voter.csrf, "choice": choices[voter.email]}
         ).encode()
-        request = (
-            f"POST {poll_path}/vote HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Cookie: {voter.cookie_header()}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-        ).encode() + body
+        cookies = dict(pair.split("=", 1) for pair in voter.cookie_header().split("; "))
         began = time.perf_counter()
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(request)
-        await writer.drain()
-        response = await reader.read()
-        elapsed = time.perf_counter() - began
-        writer.close()
-        head = response.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
-        status = int(head[0].split()[1])
-        cookie = next(
-            (
-                h.split(":", 1)[1].split(";", 1)[0].strip()
-                for h in head
-                if h.lower().startswith("set-cookie:") and "session=" in h
-            ),
-            "",
+        status, headers, _ = await exchange(
+            port,
+            f"POST {poll_path}/vote HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Cookie: {'; '.join(f'{k}={v}' for k, v in cookies.items())}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n",
+            body,
         )
-        return elapsed, status, cookie, time.perf_counter()
+        vote_seconds = time.perf_counter() - began
+        for set_cookie in headers.get("set-cookie", []):
+            name, _, value = set_cookie.split(";", 1)[0].partition("=")
+            cookies[name] = value
+        location = urllib.parse.urlsplit(headers.get("location", [poll_path])[0]).path
+        _, _, page = await exchange(
+            port,
+            f"GET {location} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Cookie: {'; '.join(f'{k}={v}' for k, v in cookies.items())}\r\n"
+            "Connection: close\r\n\r\n",
+        )
+        finished = time.perf_counter()
+        return vote_seconds, finished - began, status, verdict(page, index in twice), finished
 
     start = time.perf_counter()
-    results = await asyncio.gather(
-        *(one(v, off) for (_i, v), off in zip(jobs, offsets, strict=True))
+    return start, await asyncio.gather(
+        *(one(i, v, off) for (i, v), off in zip(jobs, offsets, strict=True))
     )
-    latencies = [r[0] for r in results]
-    outcomes = [(i, r[1]) for (i, _v), r in zip(jobs, results, strict=True)]
-    last_answer = max(r[3] for r in results) - start
-    return latencies, outcomes, [r[2] for r in results], last_answer
 
 
 def server_cpu_seconds(arbiter: int) -> float:
@@ -281,29 +299,12 @@ def run(database_url: str, members: int, workers: int, spread: float) -> dict:
         timing = random.Random(3)
         offsets = sorted(spread * timing.random() for _ in jobs)
         cpu_before = server_cpu_seconds(server.pid)
-        latencies, outcomes, cookies_after, last_answer = asyncio.run(
-            burst(port, poll_path, jobs, offsets, choices)
-        )
+        start, results = asyncio.run(burst(port, poll_path, jobs, offsets, choices, twice))
         cpu_per_vote = (server_cpu_seconds(server.pid) - cpu_before) / len(jobs)
-        for (_index, voter), cookie in zip(jobs, cookies_after, strict=True):
-            if cookie:  # the flash message travels in the session cookie, as in a browser
-                voter.set_session_cookie(cookie)
-
-        # What each voter sees on the page after voting: success, or a refusal.
-        # (A double submitter may see "you have already voted" for the second click: expected.)
-        shown = Counter()
-        for index, voter in enumerate(voters):
-            page = voter.get(poll_path)
-            if "notice--error" in page and "already voted" not in page:
-                shown["error"] += 1
-                message = re.search(r"notice--error[^>]*>(.*?)<", page, re.S)
-                print("error shown:", message.group(1).strip() if message else "?", file=sys.stderr)
-            elif "notice--error" in page:
-                shown["already_voted" if index in twice else "error"] += 1
-            elif "You have voted" in page:
-                shown["voted"] += 1
-            else:
-                shown["error"] += 1
+        latencies = [r[0] for r in results]
+        receipts = [r[1] for r in results]
+        shown = Counter(r[3] for r in results)
+        last_answer = max(r[4] for r in results) - start
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -321,12 +322,14 @@ def run(database_url: str, members: int, workers: int, spread: float) -> dict:
         "last_answer_seconds": last_answer,
         "stored": stored,
         "duplicates": sum(1 for n in per_member.values() if n > 1),
-        "errors_http": sum(1 for _i, status in outcomes if status >= 400),
+        "errors_http": sum(1 for r in results if r[2] >= 400),
         "shown": dict(shown),
         "server_cpu_ms_per_vote": cpu_per_vote * 1000,
         "p50": percentile(latencies, 0.50) * 1000,
         "p95": percentile(latencies, 0.95) * 1000,
         "p99": percentile(latencies, 0.99) * 1000,
+        "receipt_p50": percentile(receipts, 0.50) * 1000,
+        "receipt_p95": percentile(receipts, 0.95) * 1000,
         "tally": dict(tally),
         "intended": dict(Counter(choice for _e, choice in intended)),
     }
@@ -355,7 +358,8 @@ def report(result: dict) -> str:
         f"| {result['database']} | {result['spread_seconds']:g} s | {result['requests']} "
         f"| {result['stored']} | {result['duplicates']} | {result['errors_http']} "
         f"| {result['shown'].get('error', 0)} | {result['p50']:.0f} | {result['p95']:.0f} "
-        f"| {result['p99']:.0f} | {result['last_answer_seconds']:.2f} s "
+        f"| {result['p99']:.0f} | {result['receipt_p50']:.0f} | {result['receipt_p95']:.0f} "
+        f"| {result['last_answer_seconds']:.2f} s "
         f"| {result['server_cpu_ms_per_vote']:.1f} "
         f"| {'equal' if result['tally'] == result['intended'] else 'DIFFERENT'} "
         f"| {'pass' if ok and result['p95'] < 300 else 'FAIL'} |"

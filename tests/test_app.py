@@ -144,7 +144,8 @@ def test_read_only_requests_do_not_take_the_write_lock(app, client):
         holder.close()
 
 
-def test_demo_banner_only_while_demo_accounts_exist(client, make_user):
+def test_demo_banner_only_while_demo_accounts_exist(app, client, make_user):
+    app.config["DEMO_CHECK_SECONDS"] = 0  # look again on every page
     assert "Demo data" not in client.get("/").get_data(as_text=True)
     make_user("member01@demo.test")
     assert "Demo data" in client.get("/").get_data(as_text=True)

@@ -79,15 +79,6 @@ def results_visible(poll: Poll) -> bool:
     )
 
 
-def voter_status(poll: Poll):
-    """(membership, entitled, voted) for the current user."""
-    membership = poll.council.current_membership_of(current_user)
-    if membership is None:
-        return None, False, False
-    entitled = services.is_entitled(poll, membership)
-    return membership, entitled, services.has_voted(poll, membership)
-
-
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/polls/new", methods=["GET", "POST"])
 @login_required
 def new_poll(slug: str, meeting_id: int, item_id: int):
@@ -130,7 +121,7 @@ def new_poll(slug: str, meeting_id: int, item_id: int):
 def poll(slug: str, poll_id: int):
     poll = load_poll(slug, poll_id)
     council = poll.council
-    membership, entitled, voted = voter_status(poll)
+    membership = council.current_membership_of(current_user)
     officer = can(current_user, Permission.manage_meetings, council)
     entitled_members = services.entitled_memberships(poll) if officer else []
     voted_ids = services.voted_membership_ids(poll) if officer else set()
@@ -141,10 +132,7 @@ def poll(slug: str, poll_id: int):
         meeting=poll.meeting,
         officer=officer,
         membership=membership,
-        entitled=entitled,
-        voted=voted,
-        ballots=services.ballot_count(poll),
-        entitled_count=services.entitled_count(poll),
+        turnout=services.turnout(poll, membership),
         waiting_for=[m for m in entitled_members if m.id not in voted_ids]
         if poll.method is PollMethod.named
         else [],
@@ -265,8 +253,7 @@ def projector(slug: str, poll_id: int):
         poll=poll,
         council=poll.council,
         qr=Markup(qr.svg_inline(scale=6, border=2, title=_("Scan to vote"))),  # noqa: S704
-        ballots=services.ballot_count(poll),
-        entitled_count=services.entitled_count(poll),
+        turnout=services.turnout(poll),
         result=services.result_of(poll)
         if poll.state in (PollState.closed, PollState.published)
         else None,
@@ -277,13 +264,16 @@ def projector(slug: str, poll_id: int):
 def status(slug: str, poll_id: int):
     """For pages that follow a poll live: its state and how many have voted."""
     poll = load_poll(slug, poll_id)
-    ballots = services.ballot_count(poll)
-    entitled = services.entitled_count(poll)
+    counts = services.turnout(poll)
     response = jsonify(
         state=poll.state.value,
-        ballots=ballots,
-        entitled=entitled,
-        text=_("%(ballots)s of %(entitled)s have voted.", ballots=ballots, entitled=entitled),
+        ballots=counts.ballots,
+        entitled=counts.entitled,
+        text=_(
+            "%(ballots)s of %(entitled)s have voted.",
+            ballots=counts.ballots,
+            entitled=counts.entitled,
+        ),
     )
     response.headers["Cache-Control"] = "no-store"
     return response
