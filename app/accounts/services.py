@@ -4,10 +4,11 @@ import hashlib
 import hmac
 import math
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -136,20 +137,28 @@ def start_session(user: User) -> str:
     return token
 
 
+@cache
+def _signed_in_user_query():
+    """Built once: the statement runs on every signed-in request."""
+    return (
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.created_at >= bindparam("since"),
+            User.active.is_(True),
+        )
+        .options(joinedload(User.memberships).lazyload(Membership.user))
+    )
+
+
 def load_session(token: str) -> User | None:
     """The active user signed in on this device, with their memberships: one query, as it
     runs on every signed-in request (and a whole meeting votes at once)."""
-    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    since = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
     user = (
         db.session.execute(
-            select(User)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                UserSession.token_hash == hash_token(token),
-                UserSession.created_at >= utcnow() - lifetime,
-                User.active.is_(True),
-            )
-            .options(joinedload(User.memberships).lazyload(Membership.user))
+            _signed_in_user_query(), {"token_hash": hash_token(token), "since": since}
         )
         .unique()
         .scalar_one_or_none()

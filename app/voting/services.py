@@ -6,10 +6,11 @@ SQLite, SELECT … FOR UPDATE on PostgreSQL).
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -105,38 +106,58 @@ def _transition(poll: Poll, source: PollState, target: PollState) -> None:
     poll.state = target
 
 
-def _entitled_query(poll: Poll, columns):
+# The statements below are built once per kind of poll and bound to a poll's values when run
+# (see _bound): building a statement costs more than running it, and during a vote every phone
+# in the room asks for them.
+
+
+def _entitled_query(entitlement: Entitlement, columns):
     """Voting members with a current term, in the room when the poll asks for presence."""
-    today = utcnow().date()
+    today = bindparam("today")
     query = select(*columns).where(
-        Membership.council_id == poll.meeting.council_id,
+        Membership.council_id == bindparam("council_id"),
         Membership.voting_right.is_(True),
         Membership.ended_at.is_(None),
         Membership.term_start <= today,
         or_(Membership.term_end.is_(None), Membership.term_end >= today),
     )
-    if poll.entitlement is Entitlement.present:
+    if entitlement is Entitlement.present:
         query = query.join(
             Attendance,
             (Attendance.membership_id == Membership.id)
-            & (Attendance.meeting_id == poll.meeting.id),
+            & (Attendance.meeting_id == bindparam("meeting_id")),
         ).where(Attendance.presence == Presence.present, Attendance.left_at.is_(None))
     return query
 
 
+def _bound(poll: Poll, membership: Membership | None = None) -> dict:
+    return {
+        "poll_id": poll.id,
+        "council_id": poll.meeting.council_id,
+        "meeting_id": poll.meeting.id,
+        "today": utcnow().date(),
+        "membership_id": membership.id if membership is not None else None,
+    }
+
+
+def _is_entitled(entitlement: Entitlement):
+    """SQL: whether the bound membership may vote now."""
+    return (
+        _entitled_query(entitlement, [Membership.id])
+        .where(Membership.id == bindparam("membership_id"))
+        .exists()
+    )
+
+
+def _voter_model(method: PollMethod):
+    """Where the fact of voting is kept: the ballot itself in a named poll."""
+    return Ballot if method is PollMethod.named else VoteRecord
+
+
 def entitled_memberships(poll: Poll) -> list[Membership]:
     """Who may vote now: the council's voting members, present ones only if the poll says so."""
-    return list(db.session.scalars(_entitled_query(poll, [Membership]).order_by(Membership.id)))
-
-
-def _is_entitled(poll: Poll, membership: Membership):
-    """SQL: whether ``membership`` may vote in ``poll`` now."""
-    return _entitled_query(poll, [Membership.id]).where(Membership.id == membership.id).exists()
-
-
-def _voter_model(poll: Poll):
-    """Where the fact of voting is kept: the ballot itself in a named poll."""
-    return Ballot if poll.method is PollMethod.named else VoteRecord
+    query = _entitled_query(poll.entitlement, [Membership]).order_by(Membership.id)
+    return list(db.session.scalars(query, _bound(poll)))
 
 
 @dataclass(frozen=True)
@@ -148,20 +169,27 @@ class Turnout:
     member_voted: bool = False
 
 
+@cache
+def _turnout_query(method: PollMethod, entitlement: Entitlement, for_member: bool):
+    voter = _voter_model(method)
+    columns = [
+        select(func.count()).where(voter.poll_id == bindparam("poll_id")).scalar_subquery(),
+        _entitled_query(entitlement, [func.count(Membership.id)]).scalar_subquery(),
+    ]
+    if for_member:
+        voted = select(voter.id).where(
+            voter.poll_id == bindparam("poll_id"),
+            voter.membership_id == bindparam("membership_id"),
+        )
+        columns += [_is_entitled(entitlement), voted.exists()]
+    return select(*columns)
+
+
 def turnout(poll: Poll, membership: Membership | None = None) -> Turnout:
     """How many have voted of how many may, and whether ``membership`` may and did: one
     statement, as every phone in the room asks every few seconds during a vote."""
-    voter = _voter_model(poll)
-    columns = [
-        select(func.count()).where(voter.poll_id == poll.id).scalar_subquery(),
-        _entitled_query(poll, [func.count(Membership.id)]).scalar_subquery(),
-    ]
-    if membership is not None:
-        voted = select(voter.id).where(
-            voter.poll_id == poll.id, voter.membership_id == membership.id
-        )
-        columns += [_is_entitled(poll, membership), voted.exists()]
-    return Turnout(*db.session.execute(select(*columns)).one())
+    query = _turnout_query(poll.method, poll.entitlement, membership is not None)
+    return Turnout(*db.session.execute(query, _bound(poll, membership)).one())
 
 
 def open_poll(poll: Poll) -> None:
@@ -185,8 +213,17 @@ def _lock(poll_id: int) -> Poll:
 
 
 def voted_membership_ids(poll: Poll) -> set[int]:
-    voter = _voter_model(poll)
+    voter = _voter_model(poll.method)
     return set(db.session.scalars(select(voter.membership_id).where(voter.poll_id == poll.id)))
+
+
+@cache
+def _state_and_entitlement_query(entitlement: Entitlement):
+    return (
+        select(Poll.state, _is_entitled(entitlement))
+        .where(Poll.id == bindparam("poll_id"))
+        .with_for_update(of=Poll)
+    )
 
 
 def cast_vote(poll: Poll, membership: Membership, choice: str) -> None:
@@ -197,9 +234,7 @@ def cast_vote(poll: Poll, membership: Membership, choice: str) -> None:
     # The state is read under the lock that also covers the inserts below; entitlement in the
     # same statement (a whole meeting votes at once, so every statement counts).
     state, is_entitled_now = db.session.execute(
-        select(Poll.state, _is_entitled(poll, membership))
-        .where(Poll.id == poll.id)
-        .with_for_update(of=Poll)
+        _state_and_entitlement_query(poll.entitlement), _bound(poll, membership)
     ).one()
     if state is not P.open:
         raise DomainError(_("This vote is not open: your vote was not recorded."))

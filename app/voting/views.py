@@ -1,3 +1,5 @@
+from functools import cache
+
 import segno
 from flask import (
     Blueprint,
@@ -12,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.auth import Permission, can, require, set_council
@@ -31,25 +33,29 @@ from app.web import load_council
 bp = Blueprint("voting", __name__, url_prefix="/councils/<slug>")
 
 
-def load_poll(slug: str, poll_id: int) -> Poll:
-    """The poll, if its meeting belongs to the council and the reader may see the meeting.
-
-    One query loads the poll with its options, item, meeting and council: the vote path is
-    hot."""
-    poll = (
-        db.session.execute(
-            select(Poll)
-            .join(Poll.item)
-            .join(AgendaItem.meeting)
-            .join(Meeting.council)
-            .where(Poll.id == poll_id, Council.slug == slug)
-            .options(
-                contains_eager(Poll.item)
-                .contains_eager(AgendaItem.meeting)
-                .contains_eager(Meeting.council),
-                joinedload(Poll.options),
-            )
+@cache
+def _poll_query():
+    """Built once: one query for the poll with its options, item, meeting and council, as
+    every phone in the room loads polls during a vote."""
+    return (
+        select(Poll)
+        .join(Poll.item)
+        .join(AgendaItem.meeting)
+        .join(Meeting.council)
+        .where(Poll.id == bindparam("poll_id"), Council.slug == bindparam("slug"))
+        .options(
+            contains_eager(Poll.item)
+            .contains_eager(AgendaItem.meeting)
+            .contains_eager(Meeting.council),
+            joinedload(Poll.options),
         )
+    )
+
+
+def load_poll(slug: str, poll_id: int) -> Poll:
+    """The poll, if its meeting belongs to the council and the reader may see the meeting."""
+    poll = (
+        db.session.execute(_poll_query(), {"poll_id": poll_id, "slug": slug})
         .unique()
         .scalar_one_or_none()
     )
