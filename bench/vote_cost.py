@@ -1,9 +1,9 @@
-"""The cost of one warm vote inside the app: CPU time and SQL statements, without HTTP.
+"""The cost of one warm vote inside the app, and of the page after it: CPU and SQL, no HTTP.
 
 20 signed-in members vote through the WSGI app in a loop (their ballots are deleted between
-rounds so that they can vote again); prints the statements of one vote and the CPU time per
-vote, the best and the median of five runs. Complements bench/vote_burst.py, which measures
-the whole server.
+rounds so that they can vote again), then load the poll page their vote redirects to; prints
+the SQL statements of each and the CPU time per request, best and median of five runs.
+Complements bench/vote_burst.py, which measures the whole server.
 
     .venv/bin/python bench/vote_cost.py
 """
@@ -85,31 +85,49 @@ def main() -> None:
         vote(*voter)
     forget_ballots()
 
+    def page(cookies, _token, _choice):
+        response = client.get(poll_path, headers={"Cookie": cookies})
+        assert "You have voted" in response.get_data(as_text=True)
+
     with app.app_context():
         engine = db.engine
-    statements = []
 
-    def log(_conn, _cursor, statement, *_args):
-        statements.append(" ".join(statement.split())[:90])
+    def statements_of(action, voter) -> list[str]:
+        statements = []
 
-    event.listen(engine, "before_cursor_execute", log)
-    vote(*voters[0])
-    event.remove(engine, "before_cursor_execute", log)
+        def log(_conn, _cursor, statement, *_args):
+            statements.append(" ".join(statement.split())[:90])
+
+        event.listen(engine, "before_cursor_execute", log)
+        action(*voter)
+        event.remove(engine, "before_cursor_execute", log)
+        return statements
+
+    def cpu_per_request(action, requests: int, between=lambda: None) -> list[float]:
+        """Best and median of five runs, in ms."""
+        runs = []
+        for _ in range(5):
+            cpu = time.process_time()
+            for _ in range(args.rounds):
+                for voter in voters:
+                    action(*voter)
+                between()
+            runs.append((time.process_time() - cpu) / (args.rounds * requests) * 1000)
+        return sorted(runs)[::2][:2]
+
+    for name, action in [("vote", vote), ("poll page after voting", page)]:
+        statements = statements_of(action, voters[0])
+        print(f"{name}: {len(statements)} SQL statements")
+        for statement in statements:
+            print("  ", statement)
     forget_ballots(1)
-    print(f"{len(statements)} SQL statements per vote:")
-    for statement in statements:
-        print("  ", statement)
 
-    runs = []
-    for _ in range(5):
-        cpu = time.process_time()
-        for _ in range(args.rounds):
-            for voter in voters:
-                vote(*voter)
-            forget_ballots()
-        runs.append((time.process_time() - cpu) / (args.rounds * len(voters)) * 1000)
-    runs.sort()
-    print(f"CPU per vote: best {runs[0]:.2f} ms, median {runs[2]:.2f} ms")
+    best, median = cpu_per_request(vote, len(voters), forget_ballots)
+    print(f"CPU per vote: best {best:.2f} ms, median {median:.2f} ms")
+    for voter in voters:
+        vote(*voter)
+    best, median = cpu_per_request(page, len(voters))
+    print(f"CPU per poll page after voting: best {best:.2f} ms, median {median:.2f} ms")
 
 
 def csrf_token(browser: Client, path: str) -> str:
