@@ -179,9 +179,27 @@ def verdict(page: str, double_tap: bool) -> str:
     return "voted" if "You have voted" in page else "error"
 
 
-async def burst(port, poll_path, jobs, offsets, choices, twice):
-    """Every vote as its own connection, started at its offset; then, as a browser does, the
-    page the vote redirects to (with the receipt).
+async def receipt(port, cookies, location, double_tap):
+    """What the voter reads on the page their vote redirected to."""
+    _, _, page = await exchange(
+        port,
+        f"GET {location} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Cookie: {'; '.join(f'{k}={v}' for k, v in cookies.items())}\r\n"
+        "Connection: close\r\n\r\n",
+    )
+    return verdict(page, double_tap)
+
+
+async def read_receipts(port, results):
+    """After the burst: what each voter would have read."""
+    shown = await asyncio.gather(*(receipt(port, *r[3]) for r in results))
+    return [(*r[:3], seen, r[4]) for r, seen in zip(results, shown, strict=True)]
+
+
+async def burst(port, poll_path, jobs, offsets, choices, twice, follow):
+    """Every vote as its own connection, started at its offset. With ``follow``, each vote is
+    followed at once by the page it redirects to (the receipt), as a browser does; otherwise
+    the results carry what is needed to read those pages after the burst.
 
     asyncio keeps the load generator light, so that it does not steal the server's CPU.
     """
@@ -202,23 +220,20 @@ async def burst(port, poll_path, jobs, offsets, choices, twice):
             body,
         )
         vote_seconds = time.perf_counter() - began
-        for set_cookie in headers.get("set-cookie", []):
+        for set_cookie in headers.get("set-cookie", []):  # the receipt travels in the session
             name, _, value = set_cookie.split(";", 1)[0].partition("=")
             cookies[name] = value
         location = urllib.parse.urlsplit(headers.get("location", [poll_path])[0]).path
-        _, _, page = await exchange(
-            port,
-            f"GET {location} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Cookie: {'; '.join(f'{k}={v}' for k, v in cookies.items())}\r\n"
-            "Connection: close\r\n\r\n",
-        )
+        later = (cookies, location, index in twice)
+        shown = await receipt(port, *later) if follow else None
         finished = time.perf_counter()
-        return vote_seconds, finished - began, status, verdict(page, index in twice), finished
+        return vote_seconds, finished - began, status, shown or later, finished
 
     start = time.perf_counter()
-    return start, await asyncio.gather(
+    results = await asyncio.gather(
         *(one(i, v, off) for (i, v), off in zip(jobs, offsets, strict=True))
     )
+    return start, results
 
 
 def server_cpu_seconds(arbiter: int) -> float:
@@ -239,7 +254,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def run(database_url: str, members: int, workers: int, spread: float) -> dict:
+def run(database_url: str, members: int, workers: int, spread: float, follow: bool) -> dict:
     instance = Path(tempfile.mkdtemp(prefix="consulta-bench-"))
     os.environ["CONSULTA_INSTANCE"] = str(instance)
     os.environ["SECRET_KEY"] = "bench-" + os.urandom(8).hex()
@@ -299,8 +314,10 @@ def run(database_url: str, members: int, workers: int, spread: float) -> dict:
         timing = random.Random(3)
         offsets = sorted(spread * timing.random() for _ in jobs)
         cpu_before = server_cpu_seconds(server.pid)
-        start, results = asyncio.run(burst(port, poll_path, jobs, offsets, choices, twice))
+        start, results = asyncio.run(burst(port, poll_path, jobs, offsets, choices, twice, follow))
         cpu_per_vote = (server_cpu_seconds(server.pid) - cpu_before) / len(jobs)
+        if not follow:
+            results = asyncio.run(read_receipts(port, results))
         latencies = [r[0] for r in results]
         receipts = [r[1] for r in results]
         shown = Counter(r[3] for r in results)
@@ -328,8 +345,9 @@ def run(database_url: str, members: int, workers: int, spread: float) -> dict:
         "p50": percentile(latencies, 0.50) * 1000,
         "p95": percentile(latencies, 0.95) * 1000,
         "p99": percentile(latencies, 0.99) * 1000,
-        "receipt_p50": percentile(receipts, 0.50) * 1000,
-        "receipt_p95": percentile(receipts, 0.95) * 1000,
+        "follow": follow,
+        "receipt_p50": percentile(receipts, 0.50) * 1000 if follow else None,
+        "receipt_p95": percentile(receipts, 0.95) * 1000 if follow else None,
         "tally": dict(tally),
         "intended": dict(Counter(choice for _e, choice in intended)),
     }
@@ -354,11 +372,16 @@ def report(result: dict) -> str:
         and result["duplicates"] == 0
         and result["tally"] == result["intended"]
     )
+    receipt = (
+        f"{result['receipt_p50']:.0f} | {result['receipt_p95']:.0f}"
+        if result["follow"]
+        else "– | –"
+    )
     return (
         f"| {result['database']} | {result['spread_seconds']:g} s | {result['requests']} "
         f"| {result['stored']} | {result['duplicates']} | {result['errors_http']} "
         f"| {result['shown'].get('error', 0)} | {result['p50']:.0f} | {result['p95']:.0f} "
-        f"| {result['p99']:.0f} | {result['receipt_p50']:.0f} | {result['receipt_p95']:.0f} "
+        f"| {result['p99']:.0f} | {receipt} "
         f"| {result['last_answer_seconds']:.2f} s "
         f"| {result['server_cpu_ms_per_vote']:.1f} "
         f"| {'equal' if result['tally'] == result['intended'] else 'DIFFERENT'} "
@@ -376,9 +399,14 @@ def main() -> None:
         default=1.0,
         help="seconds over which the votes start (0: all at the same instant)",
     )
+    parser.add_argument(
+        "--follow",
+        action="store_true",
+        help="load the receipt page right after each vote, as a browser does",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL", "")
-    result = run(url, args.members, args.workers, args.spread)
+    result = run(url, args.members, args.workers, args.spread, args.follow)
     print(result)
     print(report(result))
 

@@ -5,7 +5,8 @@ rounds so that they can vote again), then load the poll page their vote redirect
 the SQL statements of each and the CPU time per request, best and median of five runs.
 Complements bench/vote_burst.py, which measures the whole server.
 
-    .venv/bin/python bench/vote_cost.py
+    .venv/bin/python bench/vote_cost.py                             # SQLite
+    scripts/with-postgres .venv/bin/python bench/vote_cost.py       # PostgreSQL
 """
 
 import argparse
@@ -32,7 +33,11 @@ def main() -> None:
     instance = tempfile.mkdtemp(prefix="consulta-bench-")
     os.environ["CONSULTA_INSTANCE"] = instance
     os.environ["SECRET_KEY"] = "bench-" + os.urandom(8).hex()
-    database_url = f"sqlite:///{instance}/consulta.db"
+    database_url = (
+        os.environ.get("DATABASE_URL")
+        or os.environ.get("TEST_DATABASE_URL")
+        or f"sqlite:///{instance}/consulta.db"
+    )
 
     import vote_burst
     from sqlalchemy import event, text
