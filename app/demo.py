@@ -161,7 +161,7 @@ def seed_meetings(council: Council, now: datetime | None = None) -> None:
             start = (now + timedelta(days=days)).replace(
                 hour=hour, minute=0, second=0, microsecond=0
             )
-        end = min(start + timedelta(hours=2), start.replace(hour=23, minute=59))
+        end = min(start + timedelta(hours=2), start.replace(hour=23, minute=59, second=59))
         details = meetings.MeetingDetails(
             title=titles["en"],
             lang="en",

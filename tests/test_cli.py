@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,11 +32,10 @@ def test_seed_demo_creates_the_demo_council_and_accounts_once(app):
     assert db.session.scalar(select(User).filter_by(email="resident@demo.test")) is not None
 
 
-@pytest.mark.parametrize("clock", ["00:20", "14:10", "23:30"])
+@pytest.mark.parametrize("clock", ["00:20", "14:10", "23:30", "23:59:30"])
 def test_the_demo_meeting_of_today_is_in_progress_at_any_hour(app, clock):
     zone = ZoneInfo("Europe/Brussels")
-    hour, minute = map(int, clock.split(":"))
-    now = datetime(2026, 11, 22, hour, minute, tzinfo=zone)
+    now = datetime.combine(date(2026, 11, 22), time.fromisoformat(clock), zone)
     seed_demo(now=now)
     db.session.commit()
     [today] = db.session.scalars(select(Meeting).filter_by(state=MeetingState.in_progress))
