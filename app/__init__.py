@@ -37,17 +37,23 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from app.accounts.views import bp as accounts_bp
     from app.councils.views import bp as councils_bp
-    from app.meetings.views import bp as meetings_bp
+    from app.meetings.views import blueprints as meetings_blueprints
     from app.proposals.views import bp as proposals_bp
+    from app.site.views import bp as site_bp
     from app.translate.views import bp as translate_bp
     from app.voting.views import bp as voting_bp
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(councils_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(proposals_bp)
-    app.register_blueprint(translate_bp)
-    app.register_blueprint(voting_bp)
+    for blueprint in [
+        accounts_bp,
+        councils_bp,
+        *meetings_blueprints,
+        proposals_bp,
+        voting_bp,
+        translate_bp,
+        site_bp,
+    ]:
+        app.register_blueprint(blueprint)
+    check_access_declared(app)
 
     from app import cli
 
@@ -62,3 +68,15 @@ def instance_secret(instance_path: str) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def check_access_declared(app: Flask) -> None:
+    """Every route says who may use it (``app.auth.requires``); a route that does not is a
+    mistake found at start-up, not a page open to everyone."""
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not hasattr(view, "access")
+    ]
+    if undeclared:
+        raise RuntimeError(f"routes without @requires: {', '.join(sorted(undeclared))}")

@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request
-from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,14 +31,13 @@ def record(
     action: str,
     target: Any = None,
     *,
-    actor: Any = None,
+    actor: Any,
     council: Any = None,
     with_address: bool = False,
     **details: Any,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user
+    """Add an audit event to the current transaction. ``actor`` is who did it: a person, or
+    None for the system (a command, a rule applied on its own)."""
     if council is None and target is not None:
         council = getattr(target, "council", None)
     event = AuditEvent(

@@ -1,13 +1,24 @@
-"""Roles and permissions, checked on the server for every council route."""
+"""Who may do what: the one place that decides access.
 
+Every route declares its rule with ``@requires(...)``: anyone, any signed-in person, an
+instance administrator, or a permission in the council named by the URL. Permissions by role
+are the table below. Records are found with ``get_in_council_or_404``, which never returns a
+record of another council, nor one that is not public to a reader who may not manage it.
+A test walks the URL map and tries every role on every route against these declarations.
+"""
+
+from collections.abc import Callable
 from enum import StrEnum
-from functools import wraps
+from functools import cache, wraps
+from typing import Any, Protocol, TypeVar
 
 from flask import abort, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import Select, bindparam
 
 from app.database import LabelledEnum
+from app.extensions import db
 
 
 class Role(LabelledEnum):
@@ -32,54 +43,147 @@ class Permission(StrEnum):
     edit_council = "edit_council"
     manage_members = "manage_members"
     see_members = "see_members"
+    #: Plan meetings and their agendas, record attendance, prepare and run votes.
     manage_meetings = "manage_meetings"
+    #: See closed results before they are published, and unpublished decisions.
+    see_results = "see_results"
     #: Mark oneself present at a meeting.
     attend = "attend"
+    #: Cast one's own vote (the poll decides who is entitled: voting right, presence).
+    vote = "vote"
+    #: Choose whether one's own name is on the council's public page.
+    set_listing = "set_listing"
     #: Review, answer and schedule residents' proposals.
     manage_proposals = "manage_proposals"
     #: Add and correct translations of the council's texts.
     translate = "translate"
 
 
+class Access(StrEnum):
+    """Rules that do not depend on a council."""
+
+    anyone = "anyone"
+    signed_in = "signed_in"
+    admin = "admin"
+
+
+Rule = Permission | Access
+
+_EVERY_MEMBER = {
+    Permission.see_members,
+    Permission.see_results,
+    Permission.vote,
+    Permission.set_listing,
+}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.chair: frozenset(Permission),
     Role.secretary: frozenset(Permission),
-    Role.member: frozenset({Permission.see_members, Permission.attend}),
-    Role.observer: frozenset({Permission.see_members, Permission.attend}),
-    Role.translator: frozenset({Permission.see_members, Permission.translate}),
+    Role.member: frozenset({*_EVERY_MEMBER, Permission.attend}),
+    Role.observer: frozenset({*_EVERY_MEMBER, Permission.attend}),
+    Role.translator: frozenset({*_EVERY_MEMBER, Permission.translate}),
 }
+#: Acts on one's own seat: an instance administrator holds these only as a member.
+PERSONAL = frozenset({Permission.attend, Permission.vote, Permission.set_listing})
+
+
+class CouncilRecord(Protocol):
+    """What a model offers to be found within a council (see ``get_in_council_or_404``)."""
+
+    id: Any
+    #: The permission whose holders also see the records that are not public (drafts).
+    managed_by: Permission | None
+
+    @classmethod
+    def in_council(cls) -> Select: ...
+
+
+R = TypeVar("R")
 
 
 def can(user, permission: Permission, council) -> bool:
-    """Whether ``user`` holds ``permission`` in ``council`` today (instance admins always do)."""
-    if not user.is_authenticated:
+    """Whether ``user`` holds ``permission`` in ``council`` today."""
+    if not getattr(user, "is_authenticated", False) or council is None:
         return False
-    if user.is_admin:
-        return True
     membership = council.current_membership_of(user)
-    return membership is not None and permission in ROLE_PERMISSIONS[membership.role]
+    if membership is not None and permission in ROLE_PERMISSIONS[membership.role]:
+        return True
+    return user.is_admin and permission not in PERSONAL
 
 
-def require(permission: Permission, council) -> None:
-    """Stop the request unless the current user holds ``permission`` in ``council``."""
-    if not current_user.is_authenticated:
-        abort(401)
-    if not can(current_user, permission, council):
-        abort(403)
+def allowed(rule: Rule, user, council) -> bool:
+    if rule is Access.anyone:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if rule is Access.signed_in:
+        return True
+    if rule is Access.admin:
+        return bool(user.is_admin)
+    return can(user, rule, council)
 
 
-def admin_required(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            abort(401)
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
+def requires(rule: Rule) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Declare who may use a route. Anonymous people are asked to sign in (401); others who may
+    not are refused (403). The council of the URL is loaded before (unknown: 404)."""
 
-    return wrapped
+    def decorate(view: Callable[..., R]) -> Callable[..., R]:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not allowed(rule, current_user, current_council(required=False)):
+                abort(403 if current_user.is_authenticated else 401)
+            return view(*args, **kwargs)
+
+        wrapped.access = rule  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate
+
+
+def current_council(*, required: bool = True):
+    """The council of the URL, loaded before the view runs."""
+    council = g.get("council")
+    if council is None and required:
+        raise LookupError("this route has no council in its URL")
+    return council
 
 
 def set_council(council) -> None:
     """Remember the council a page is about (its default language, its header)."""
     g.council = council
+
+
+@cache
+def _in_council_statement(model, parents: tuple[str, ...]):
+    statement = model.in_council().where(model.id == bindparam("record_id"))
+    for name in parents:
+        statement = statement.where(getattr(model, name) == bindparam(name))
+    return statement
+
+
+def get_in_council_or_404(
+    model: type[R],
+    record_id: int,
+    *,
+    also: Permission | None = None,
+    by_private_link: bool = False,
+    **parents: int,
+) -> R:
+    """The record of the URL's council with this id (and these parent ids), or 404.
+
+    A record that is not public (a draft meeting, a proposal under review) is found only by
+    those who manage its kind or hold ``also``, or ``by_private_link``: the reader holds the
+    record's secret link (a proposal's receipt in their session)."""
+    council = current_council()
+    values = {"record_id": record_id, "council_id": council.id, **parents}
+    record = (
+        db.session.execute(_in_council_statement(model, tuple(sorted(parents))), values)
+        .unique()
+        .scalar_one_or_none()
+    )
+    if record is None:
+        abort(404)
+    if not by_private_link and not getattr(record, "is_public", True):
+        managers = {getattr(model, "managed_by", None), also} - {None}
+        if not any(can(current_user, permission, council) for permission in managers):
+            abort(404)
+    return record

@@ -6,14 +6,14 @@ may write (any method but GET/HEAD/OPTIONS) and every command-line transaction b
 ``BEGIN IMMEDIATE``, which takes the write lock up front. A deferred transaction that reads and
 then writes fails at once with "database is locked" when many members vote together.
 
-Hot write paths that read a lot first (a vote) use ``@reads_first`` and ``begin_writing()``:
-the reads run in an ordinary transaction, and the write lock is taken only for the writes.
+Hot write paths that read a lot first (a vote) use ``@reads_first`` and ``begin_writing()``
+(``app.transactions``): the reads run in an ordinary transaction, and the write lock is taken
+only for the writes.
 """
 
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
-from functools import wraps
 
 from flask import g, request
 from sqlalchemy import Enum, MetaData, event
@@ -55,37 +55,6 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
-
-
-def reads_first(view):
-    """This write view reads without the write lock until it calls ``begin_writing()``."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        write_intent.set(False)  # undone at the end of the request, with the request's own
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def commit_keeping_loaded() -> None:
-    """Commit without expiring loaded objects, so that finishing the response reads nothing
-    again (and, on SQLite, takes no lock again)."""
-    from app.extensions import db
-
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-
-
-def begin_writing() -> None:
-    """End the reading transaction, keeping what it loaded, and start writing: on SQLite the
-    next transaction begins with BEGIN IMMEDIATE, so the lock is held only while writing."""
-    commit_keeping_loaded()
-    write_intent.set(True)
 
 
 def init_app(app, db) -> None:

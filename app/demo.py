@@ -315,7 +315,7 @@ def seed_proposals(council: Council) -> None:
         proposals.refresh_search_text(proposal)
         for step in steps:
             if step == "today":
-                proposals.schedule(proposal, today, actor=secretary)
+                proposals.schedule(proposal, today.id, actor=secretary)
             elif step == "past":
                 _schedule_in_the_past(proposal, past, secretary)
             elif step.startswith("vote:"):

@@ -6,11 +6,18 @@ from flask_wtf.csrf import CSRFError
 
 
 class DomainError(Exception):
-    """A rule of the domain refused an action; ``message`` is already translated for the reader."""
+    """A rule of the domain refused an action, with a message for the person.
 
-    def __init__(self, message: str):
+    The message may be lazy (``lazy_gettext``): it is translated when read, which lets the
+    caller roll the transaction back first."""
+
+    def __init__(self, message):
         super().__init__(message)
-        self.message = message
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
 
 
 ERROR_CODES = (400, 403, 404, 405, 413, 500)

@@ -18,5 +18,5 @@ def is_local(target: str | None) -> bool:
     )
 
 
-def redirect_back(target: str | None, fallback_endpoint: str = "councils.home", **values):
+def redirect_back(target: str | None, fallback_endpoint: str = "site.home", **values):
     return redirect(target if is_local(target) else url_for(fallback_endpoint, **values))

@@ -1,18 +1,12 @@
-"""What every page shares: sign-in wiring, language memory, security headers, template helpers."""
+"""What every page shares: language memory, security headers, template helpers."""
 
-import time
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
+from flask import Flask, request
 from flask_login import current_user
-from sqlalchemy import select
 
-from app.accounts import services as accounts
-from app.accounts.models import User
-from app.auth import Permission, can, set_council
-from app.councils.models import Council
-from app.extensions import db, login_manager
+from app.auth import Permission, can
+from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import (
     LANG_COOKIE,
@@ -29,8 +23,6 @@ from app.i18n import (
     translated_note,
 )
 from app.text import render_markdown
-
-DEMO_DOMAIN = "@demo.test"
 
 CSP = "; ".join(
     [
@@ -49,17 +41,6 @@ CSP = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    login_manager.session_protection = "basic"
-    login_manager.login_view = "accounts.sign_in_page"
-    login_manager.user_loader(accounts.load_session)
-
-    @login_manager.unauthorized_handler
-    def unauthorized():
-        flash(_("Please sign in to see this page."), "info")
-        return redirect(url_for("accounts.sign_in_page", next=request.full_path.rstrip("?")))
-
-    app.register_error_handler(401, lambda _error: unauthorized())
-
     @app.before_request
     def remember_chosen_language():
         chosen = requested_locale()
@@ -100,7 +81,6 @@ def init_app(app: Flask) -> None:
         format_local=format_local,
         translated_note=translated_note,
         switch_language_url=switch_language_url,
-        demo_data_present=demo_data_present,
         ActionForm=ActionForm,
     )
 
@@ -110,30 +90,8 @@ def init_app(app: Flask) -> None:
         return {"locale": locale, "html_lang": bcp47(locale), "html_dir": direction(locale)}
 
 
-def load_council(slug: str) -> Council:
-    """The council a page is about, or 404; remembered for the header and the language."""
-    council = db.first_or_404(select(Council).filter_by(slug=slug))
-    set_council(council)
-    return council
-
-
 def switch_language_url(code: str) -> str:
     """This same page in another language."""
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
     return f"{request.path}?{urlencode(args, doseq=True)}"
-
-
-def demo_data_present() -> bool:
-    """Demo accounts exist: every page says so, so nobody mistakes them for real people.
-
-    Asked on every page, so each process looks again only every DEMO_CHECK_SECONDS."""
-    known, until = current_app.extensions.get("consulta.demo_data", (False, 0.0))
-    if until < time.monotonic():
-        query = select(User.id).where(User.email.endswith(DEMO_DOMAIN)).limit(1)
-        known = db.session.scalar(query) is not None
-        current_app.extensions["consulta.demo_data"] = (
-            known,
-            time.monotonic() + current_app.config["DEMO_CHECK_SECONDS"],
-        )
-    return known

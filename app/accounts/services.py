@@ -14,12 +14,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
 from app.accounts.models import LoginFailure, PasswordReset, User, UserSession
-from app.councils.models import Membership
 from app.database import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import UI_LOCALES
 from app.tokens import hash_token, new_token
+from app.transactions import begin_writing
 
 MIN_PASSWORD_LENGTH = 10
 #: Checked against when no account matches, so a wrong e-mail costs as long as a wrong password.
@@ -47,6 +47,7 @@ def create_user(
     locale: str = "en",
     *,
     is_admin: bool = False,
+    actor=None,
 ) -> User:
     """Create an account; e-mail addresses are unique regardless of case."""
     if find_user(email) is not None:
@@ -60,7 +61,7 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("account.created", user, is_admin=is_admin)
+    audit.record("account.created", user, actor=actor, is_admin=is_admin)
     return user
 
 
@@ -97,7 +98,7 @@ def _forget_old_failures() -> None:
 def authenticate(email: str, password: str, address: str) -> User:
     """Check a sign-in; throttled per account and per address, silent about which e-mails exist."""
     if minutes := _throttle_wait(email, address):
-        audit.record("account.sign_in_throttled", with_address=True)
+        audit.record("account.sign_in_throttled", actor=None, with_address=True)
         raise DomainError(
             _(
                 "Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again.",
@@ -108,7 +109,7 @@ def authenticate(email: str, password: str, address: str) -> User:
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     # Checking a hash costs a tenth of a second of CPU on purpose. End the transaction first so
     # that SQLite's write lock is not held meanwhile: a whole meeting may sign in at once.
-    db.session.commit()
+    begin_writing()
     if not check_password_hash(stored, password) or user is None or user.password_hash is None:
         db.session.add(LoginFailure(account_key=_account_key(email), address=address))
         _forget_old_failures()
@@ -148,7 +149,7 @@ def _signed_in_user_query():
             UserSession.created_at >= bindparam("since"),
             User.active.is_(True),
         )
-        .options(joinedload(User.memberships).lazyload(Membership.user))
+        .options(joinedload(User.memberships).lazyload("*"))
     )
 
 
@@ -205,15 +206,22 @@ def update_profile(user: User, display_name: str, locale: str) -> None:
     audit.record("account.profile_updated", user, actor=user)
 
 
-def set_active(user: User, active: bool) -> None:
+def check_deactivation(user: User, *, actor=None) -> None:
+    """Nobody deactivates their own account: an instance must keep an administrator."""
+    if actor is not None and user.id == actor.id:
+        raise DomainError(_("You cannot deactivate your own account."))
+
+
+def set_active(user: User, active: bool, *, actor=None) -> None:
     """Deactivating an account signs it out on every device; nothing it did is removed."""
-    user.active = active
     if not active:
+        check_deactivation(user, actor=actor)
         end_all_sessions(user)
-    audit.record("account.activated" if active else "account.deactivated", user)
+    user.active = active
+    audit.record("account.activated" if active else "account.deactivated", user, actor=actor)
 
 
-def create_password_reset(user: User, created_by: User | None = None) -> str:
+def create_password_reset(user: User, *, actor: User | None = None) -> str:
     """A single-use link to choose a new password; returns the token for the link."""
     token, token_hash = new_token()
     lifetime: timedelta = current_app.config["PASSWORD_RESET_LIFETIME"]
@@ -222,10 +230,10 @@ def create_password_reset(user: User, created_by: User | None = None) -> str:
             user_id=user.id,
             token_hash=token_hash,
             expires_at=utcnow() + lifetime,
-            created_by_id=getattr(created_by, "id", None),
+            created_by_id=getattr(actor, "id", None),
         )
     )
-    audit.record("account.password_reset_created", user, actor=created_by)
+    audit.record("account.password_reset_created", user, actor=actor)
     return token
 
 

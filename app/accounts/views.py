@@ -1,10 +1,10 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts import services
+from app.accounts import login, services
 from app.accounts.forms import (
     ForgotPasswordForm,
     PasswordChangeForm,
@@ -13,39 +13,35 @@ from app.accounts.forms import (
     SignInForm,
 )
 from app.accounts.models import User
-from app.auth import admin_required
+from app.auth import Access, requires
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import remember_language
 from app.mail import mail_enabled, send_email
+from app.transactions import action
 from app.urls import redirect_back
 
 bp = Blueprint("accounts", __name__)
 
 
-def sign_in(user: User) -> None:
-    """Start a fresh session: nothing from before sign-in survives it."""
-    session.clear()
-    services.start_session(user)
-    login_user(user)
-    session.permanent = True
+@bp.record_once
+def wire_login(state) -> None:
+    login.init_app(state.app)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@requires(Access.anyone)
 def sign_in_page():
     if current_user.is_authenticated:
         return redirect_back(request.args.get("next"))
     form = SignInForm()
     if form.validate_on_submit():
-        try:
+        # A refusal is kept: the failed attempt counts towards the throttle.
+        with action(form, keep_changes_on_error=True) as done:
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
-        except DomainError as error:
-            db.session.commit()  # the failed attempt counts towards the throttle
-            form.form_errors.append(error.message)
-        else:
-            sign_in(user)
-            db.session.commit()
+            login.sign_in(user)
+        if done:
             flash(_("You are signed in."), "success")
             response = redirect_back(request.args.get("next"))
             remember_language(response, user.locale)
@@ -54,65 +50,68 @@ def sign_in_page():
 
 
 @bp.post("/sign-out")
+@requires(Access.anyone)
 def sign_out():
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    token = current_user.session_token if current_user.is_authenticated else None
-    logout_user()
-    services.end_session(token)
-    session.clear()
-    db.session.commit()
+    with action():
+        login.sign_out(current_user)
     flash(_("You are signed out."), "success")
-    return redirect(url_for("councils.home"))
+    return redirect(url_for("site.home"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
-@login_required
+@requires(Access.signed_in)
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.display_name.data, form.locale.data)
-        db.session.commit()
-        with force_locale(current_user.locale):
-            flash(_("Your profile is saved."), "success")
-        response = redirect(url_for("accounts.profile"))
-        remember_language(response, current_user.locale)
-        return response
+        with action(form) as done:
+            services.update_profile(current_user, form.display_name.data, form.locale.data)
+        if done:
+            with force_locale(current_user.locale):
+                flash(_("Your profile is saved."), "success")
+            response = redirect(url_for("accounts.profile"))
+            remember_language(response, current_user.locale)
+            return response
     return render_template("accounts/profile.html", form=form)
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
-@login_required
+@requires(Access.signed_in)
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+        with action() as done:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            form.current_password.errors.append(error.message)
+        if not done:
+            form.current_password.errors.append(done.error)
         else:
-            db.session.commit()
             flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
 
 
+def email_reset_link(user: User, token: str) -> tuple[str, bool]:
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    if not mail_enabled():
+        return link, False
+    with force_locale(user.locale):
+        emailed = send_email(
+            user.email,
+            _("Choose a new password for Consulta"),
+            render_template("accounts/email/reset.txt", user=user, link=link),
+        )
+    return link, emailed
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@requires(Access.anyone)
 def forgot_password():
     form = ForgotPasswordForm()
     if mail_enabled() and form.validate_on_submit():
         user = services.find_user(form.email.data)
         if user is not None and user.active:
-            token = services.create_password_reset(user)
-            db.session.commit()
-            link = url_for("accounts.reset_password", token=token, _external=True)
-            with force_locale(user.locale):
-                send_email(
-                    user.email,
-                    _("Choose a new password for Consulta"),
-                    render_template("accounts/email/reset.txt", user=user, link=link),
-                )
+            with action():
+                token = services.create_password_reset(user, actor=None)
+            email_reset_link(user, token)
         # The same answer whether or not the address has an account.
         flash(_("If an account uses this address, we have sent it a link."), "success")
         return redirect(url_for("accounts.sign_in_page"))
@@ -120,75 +119,63 @@ def forgot_password():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@requires(Access.anyone)
 def reset_password(token: str):
     reset = services.find_password_reset(token)
     if reset is None:
         return render_template("accounts/link_invalid.html"), 404
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             user = services.reset_password(reset, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            sign_in(user)
-            db.session.commit()
+            login.sign_in(user)
+        if done:
             flash(_("Your new password is saved and you are signed in."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/reset_password.html", form=form, user=reset.user)
 
 
 @bp.get("/admin/users")
-@admin_required
+@requires(Access.admin)
 def users():
     page = db.paginate(select(User).order_by(User.display_name), per_page=50)
     return render_template("accounts/users.html", page=page, form=ActionForm())
 
 
 @bp.post("/admin/users/<int:user_id>/reset-link")
-@admin_required
+@requires(Access.admin)
 def create_reset_link(user_id: int):
     user = db.get_or_404(User, user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    token = services.create_password_reset(user, created_by=current_user)
-    db.session.commit()
-    link = url_for("accounts.reset_password", token=token, _external=True)
-    emailed = False
-    if mail_enabled():
-        with force_locale(user.locale):
-            emailed = send_email(
-                user.email,
-                _("Choose a new password for Consulta"),
-                render_template("accounts/email/reset.txt", user=user, link=link),
-            )
+    with action():
+        token = services.create_password_reset(user, actor=current_user)
+    link, emailed = email_reset_link(user, token)
     return render_template("accounts/reset_link.html", user=user, link=link, emailed=emailed)
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET", "POST"])
-@admin_required
+@requires(Access.admin)
 def deactivate(user_id: int):
     user = db.get_or_404(User, user_id)
-    if user.id == current_user.id:
-        flash(_("You cannot deactivate your own account."), "error")
+    if request.method == "POST":
+        with action() as done:
+            services.set_active(user, False, actor=current_user)
+        if done:
+            flash(_("%(name)s is deactivated and signed out.", name=user.display_name), "success")
         return redirect(url_for("accounts.users"))
-    form = ActionForm()
-    if form.validate_on_submit():
-        services.set_active(user, False)
-        db.session.commit()
-        flash(_("%(name)s is deactivated and signed out.", name=user.display_name), "success")
+    try:
+        services.check_deactivation(user, actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
         return redirect(url_for("accounts.users"))
-    return render_template("accounts/deactivate.html", form=form, user=user)
+    return render_template("accounts/deactivate.html", form=ActionForm(), user=user)
 
 
 @bp.post("/admin/users/<int:user_id>/reactivate")
-@admin_required
+@requires(Access.admin)
 def reactivate(user_id: int):
     user = db.get_or_404(User, user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.set_active(user, True)
-    db.session.commit()
-    flash(_("%(name)s can sign in again.", name=user.display_name), "success")
+    with action() as done:
+        services.set_active(user, True, actor=current_user)
+    if done:
+        flash(_("%(name)s can sign in again.", name=user.display_name), "success")
     return redirect(url_for("accounts.users"))

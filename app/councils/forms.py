@@ -132,3 +132,9 @@ class AcceptInvitationForm(FlaskForm):
     display_name = display_name_field()
     password, confirm = new_password_fields()
     locale = ui_language_field()
+
+
+class ListingForm(FlaskForm):
+    """A member shows or hides their own name on the council's public page."""
+
+    listed = RadioField(choices=["1", "0"], validators=[DataRequired()])

@@ -2,7 +2,7 @@ import math
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Select, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth import Role
@@ -87,6 +87,10 @@ class Council(db.Model):
     def __repr__(self) -> str:
         return f"<Council {self.slug}>"
 
+    @classmethod
+    def in_council(cls) -> Select:
+        return select(cls).where(cls.id == bindparam("council_id"))
+
 
 class Membership(db.Model):
     """A person's seat in a council for a term. Ended memberships stay as history."""
@@ -108,6 +112,10 @@ class Membership(db.Model):
 
     council = relationship("Council", back_populates="memberships")
     user = relationship("User", back_populates="memberships", lazy="joined")
+
+    @classmethod
+    def in_council(cls) -> Select:
+        return select(cls).where(cls.council_id == bindparam("council_id"))
 
     @property
     def is_current(self) -> bool:
@@ -139,6 +147,10 @@ class Invitation(db.Model):
 
     council = relationship("Council")
     created_by = relationship("User", foreign_keys=[created_by_id])
+
+    @classmethod
+    def in_council(cls) -> Select:
+        return select(cls).where(cls.council_id == bindparam("council_id"))
 
     @property
     def is_pending(self) -> bool:

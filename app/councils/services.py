@@ -61,6 +61,7 @@ def create_council(
     quorum_rule: QuorumRule = QuorumRule.majority,
     endorsement_threshold: int | None = None,
     slug: str | None = None,
+    actor=None,
 ) -> Council:
     """Only instance administrators create councils; texts start in the language ``lang``."""
     _check_languages(languages, default_language, timezone)
@@ -82,7 +83,7 @@ def create_council(
     )
     db.session.add(council)
     db.session.flush()
-    audit.record("council.created", council, council=council)
+    audit.record("council.created", council, actor=actor, council=council)
     return council
 
 
@@ -99,6 +100,7 @@ def update_council(
     participation: str = "",
     quorum_rule: QuorumRule = QuorumRule.majority,
     endorsement_threshold: int | None = None,
+    actor=None,
 ) -> None:
     """Edits the texts in language ``lang``; versions in other languages are kept."""
     _check_languages(languages, default_language, timezone)
@@ -111,7 +113,7 @@ def update_council(
     council.timezone = timezone
     council.quorum_rule = QuorumRule(quorum_rule)
     council.endorsement_threshold = endorsement_threshold
-    audit.record("council.updated", council, language=lang)
+    audit.record("council.updated", council, actor=actor, language=lang)
 
 
 def _check_term(term_start: date, term_end: date | None) -> None:
@@ -127,6 +129,7 @@ def add_membership(
     voting_right: bool = False,
     term_start: date | None = None,
     term_end: date | None = None,
+    actor=None,
 ) -> Membership:
     """A person holds at most one current membership in a council."""
     if council.current_membership_of(user) is not None:
@@ -145,7 +148,9 @@ def add_membership(
     )
     db.session.add(membership)
     db.session.flush()
-    audit.record("membership.added", membership, role=str(role), voting_right=voting_right)
+    audit.record(
+        "membership.added", membership, actor=actor, role=str(role), voting_right=voting_right
+    )
     return membership
 
 
@@ -156,6 +161,7 @@ def update_membership(
     voting_right: bool,
     term_start: date,
     term_end: date | None,
+    actor=None,
 ) -> None:
     if membership.ended_at is not None:
         raise DomainError(_("This membership has ended and can no longer be changed."))
@@ -168,6 +174,7 @@ def update_membership(
     audit.record(
         "membership.changed",
         membership,
+        actor=actor,
         before=before,
         after={"role": str(role), "voting_right": voting_right},
         term_start=term_start.isoformat(),
@@ -175,7 +182,7 @@ def update_membership(
     )
 
 
-def end_membership(membership: Membership) -> None:
+def end_membership(membership: Membership, *, actor=None) -> None:
     """Ending keeps the membership as history: it is never deleted."""
     if membership.ended_at is not None:
         raise DomainError(_("This membership has already ended."))
@@ -183,17 +190,17 @@ def end_membership(membership: Membership) -> None:
     today = utcnow().date()
     if membership.term_end is None or membership.term_end > today:
         membership.term_end = max(today, membership.term_start)
-    audit.record("membership.ended", membership)
+    audit.record("membership.ended", membership, actor=actor)
 
 
-def set_listed(membership: Membership, listed: bool) -> None:
+def set_listed(membership: Membership, listed: bool, *, actor=None) -> None:
     """Only the member decides whether their name appears on the public page."""
     membership.listed = listed
-    audit.record("membership.listing_changed", membership, listed=listed)
+    audit.record("membership.listing_changed", membership, actor=actor, listed=listed)
 
 
 def create_invitation(
-    council: Council, email: str, role: Role, *, voting_right: bool, created_by: User
+    council: Council, email: str, role: Role, *, voting_right: bool, actor: User
 ) -> str:
     """A single-use link for ``email`` to join ``council``; returns the token for the link."""
     token, token_hash = new_token()
@@ -203,12 +210,14 @@ def create_invitation(
         email=accounts.normalize_email(email),
         role=Role(role),
         voting_right=voting_right,
-        created_by_id=created_by.id,
+        created_by_id=actor.id,
         expires_at=utcnow() + current_app.config["INVITATION_LIFETIME"],
     )
     db.session.add(invitation)
     db.session.flush()
-    audit.record("invitation.created", invitation, email=invitation.email, role=str(role))
+    audit.record(
+        "invitation.created", invitation, actor=actor, email=invitation.email, role=str(role)
+    )
     return token
 
 
@@ -250,9 +259,9 @@ def accept_invitation(
     if not _claim(invitation):
         raise DomainError(_("This invitation has already been used or has expired."))
     if user is None:
-        user = accounts.create_user(invitation.email, display_name, password, locale)
+        user = accounts.create_user(invitation.email, display_name, password, locale, actor=None)
     membership = add_membership(
-        invitation.council, user, invitation.role, voting_right=invitation.voting_right
+        invitation.council, user, invitation.role, voting_right=invitation.voting_right, actor=user
     )
     invitation.accepted_by_id = user.id
     audit.record("invitation.accepted", invitation, actor=user)
@@ -274,6 +283,6 @@ def _claim(invitation: Invitation) -> bool:
     return result.rowcount == 1
 
 
-def withdraw_invitation(invitation: Invitation) -> None:
+def withdraw_invitation(invitation: Invitation, *, actor=None) -> None:
     invitation.withdrawn_at = utcnow()
-    audit.record("invitation.withdrawn", invitation)
+    audit.record("invitation.withdrawn", invitation, actor=actor)

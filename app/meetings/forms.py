@@ -12,7 +12,7 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.councils.forms import CheckboxesField
 from app.forms import content_language_choices, strip
@@ -115,3 +115,25 @@ class DocumentForm(FlaskForm):
         description=_l("PDF, ODT, ODS, DOCX, XLSX, PNG or JPEG."),
     )
     item = SelectField(_l("Agenda item"), coerce=int, validators=[Optional()])
+
+
+class MoveItemForm(FlaskForm):
+    """The up and down buttons next to an agenda item."""
+
+    direction = RadioField(choices=["up", "down"], validators=[DataRequired()])
+
+
+class AttendanceForm(FlaskForm):
+    """One button per member and state on the attendance sheet: "<membership id>:<state>"."""
+
+    record = StringField(
+        validators=[DataRequired(), Regexp(r"^\d{1,12}:(present|excused|absent|left)$")]
+    )
+
+    @property
+    def membership_id(self) -> int:
+        return int(self.record.data.partition(":")[0])
+
+    @property
+    def state(self) -> str:
+        return self.record.data.partition(":")[2]

@@ -1,10 +1,12 @@
 import uuid
 from datetime import datetime
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Select, String, UniqueConstraint, bindparam, select
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
+from app.auth import Permission
 from app.database import LabelledEnum, enum_type, utcnow
 from app.extensions import db
 from app.i18n import Translated, TranslatedText
@@ -92,9 +94,23 @@ class Meeting(db.Model):
     attendances = relationship("Attendance", back_populates="meeting", cascade="all, delete-orphan")
     documents = relationship("Document", back_populates="meeting", order_by="Document.id")
 
+    managed_by: ClassVar = Permission.manage_meetings
+    TRANSITIONS: ClassVar = {
+        MeetingState.draft: {MeetingState.published, MeetingState.cancelled},
+        MeetingState.published: {MeetingState.in_progress, MeetingState.cancelled},
+        MeetingState.in_progress: {MeetingState.closed},
+        MeetingState.closed: set(),
+        MeetingState.cancelled: set(),
+    }
+    REFUSAL: ClassVar = _l("A meeting that is “%(state)s” cannot become “%(target)s”.")
+
     @property
     def is_public(self) -> bool:
         return self.state is not MeetingState.draft
+
+    @classmethod
+    def in_council(cls) -> Select:
+        return select(cls).where(cls.council_id == bindparam("council_id"))
 
 
 class AgendaItem(db.Model):
@@ -116,6 +132,21 @@ class AgendaItem(db.Model):
     documents = relationship("Document", back_populates="item", order_by="Document.id")
     #: Residents' proposals this item discusses.
     proposals = relationship("Proposal", viewonly=True, order_by="Proposal.id")
+
+    managed_by: ClassVar = Permission.manage_meetings
+
+    @property
+    def is_public(self) -> bool:
+        return self.meeting.is_public
+
+    @classmethod
+    def in_council(cls) -> Select:
+        return (
+            select(cls)
+            .join(cls.meeting)
+            .where(Meeting.council_id == bindparam("council_id"))
+            .options(contains_eager(cls.meeting))
+        )
 
 
 class Attendance(db.Model):
@@ -160,3 +191,19 @@ class Document(db.Model):
 
     meeting = relationship("Meeting", back_populates="documents")
     item = relationship("AgendaItem", back_populates="documents")
+
+    managed_by: ClassVar = Permission.manage_meetings
+
+    @property
+    def is_public(self) -> bool:
+        return self.meeting.is_public
+
+    @classmethod
+    def in_council(cls) -> Select:
+        """Removed documents are found by nobody: their file is gone."""
+        return (
+            select(cls)
+            .join(cls.meeting)
+            .where(Meeting.council_id == bindparam("council_id"), cls.removed_at.is_(None))
+            .options(contains_eager(cls.meeting))
+        )

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app import audit
 from app.councils.models import Council, Membership
@@ -24,32 +24,17 @@ from app.meetings.models import (
     MeetingState,
     Presence,
 )
+from app.workflow import transition
 
 S = MeetingState
-TRANSITIONS = {
-    S.draft: {S.published, S.cancelled},
-    S.published: {S.in_progress, S.cancelled},
-    S.in_progress: {S.closed},
-    S.closed: set(),
-    S.cancelled: set(),
-}
 #: States in which the agenda can still change.
 AGENDA_OPEN = {S.draft, S.published, S.in_progress}
 
 
-def _transition(meeting: Meeting, target: MeetingState) -> None:
-    if target not in TRANSITIONS[meeting.state]:
-        raise DomainError(
-            _(
-                "A meeting that is “%(state)s” cannot become “%(target)s”.",
-                state=meeting.state.label,
-                target=target.label,
-            )
-        )
-    before = meeting.state
-    meeting.state = target
+def _transition(meeting: Meeting, target: MeetingState, *, actor) -> None:
+    """Calendar apps notice every step: the iCalendar SEQUENCE goes up."""
+    transition(meeting, target, actor=actor)
     meeting.sequence += 1
-    audit.record(f"meeting.{target.value}", meeting, before=before.value)
 
 
 def to_utc(council: Council, day: date, at: time) -> datetime:
@@ -105,51 +90,53 @@ def _apply(meeting: Meeting, details: MeetingDetails, starts_at, ends_at) -> Non
     meeting.online_url = details.online_url.strip()
 
 
-def create_meeting(council: Council, details: MeetingDetails, *, allow_past=False) -> Meeting:
+def create_meeting(
+    council: Council, details: MeetingDetails, *, allow_past=False, actor=None
+) -> Meeting:
     """A new meeting starts as a draft that only the council's officers see."""
     starts_at, ends_at = _check_times(council, details, allow_past=allow_past)
     meeting = Meeting(council=council, title=Translated(), state=S.draft)
     _apply(meeting, details, starts_at, ends_at)
     db.session.add(meeting)
     db.session.flush()
-    audit.record("meeting.created", meeting)
+    audit.record("meeting.created", meeting, actor=actor)
     return meeting
 
 
-def update_meeting(meeting: Meeting, details: MeetingDetails) -> None:
+def update_meeting(meeting: Meeting, details: MeetingDetails, *, actor=None) -> None:
     if meeting.state not in (S.draft, S.published):
         raise DomainError(_("Only meetings that have not started can be changed."))
     starts_at, ends_at = _check_times(meeting.council, details, allow_past=False)
     _apply(meeting, details, starts_at, ends_at)
     meeting.sequence += 1
-    audit.record("meeting.updated", meeting, language=details.lang)
+    audit.record("meeting.updated", meeting, actor=actor, language=details.lang)
 
 
-def publish_meeting(meeting: Meeting) -> None:
+def publish_meeting(meeting: Meeting, *, actor=None) -> None:
     """An agenda is published only with at least one item on it."""
     if not meeting.items:
         raise DomainError(_("Add at least one agenda item before publishing the meeting."))
-    _transition(meeting, S.published)
+    _transition(meeting, S.published, actor=actor)
     meeting.published_at = utcnow()
 
 
-def start_meeting(meeting: Meeting) -> None:
-    _transition(meeting, S.in_progress)
+def start_meeting(meeting: Meeting, *, actor=None) -> None:
+    _transition(meeting, S.in_progress, actor=actor)
 
 
-def close_meeting(meeting: Meeting) -> None:
-    _transition(meeting, S.closed)
+def close_meeting(meeting: Meeting, *, actor=None) -> None:
+    _transition(meeting, S.closed, actor=actor)
     now = utcnow()
     for attendance in meeting.attendances:
         if attendance.is_in_the_room:
             attendance.left_at = max(now, attendance.arrived_at or now)
 
 
-def cancel_meeting(meeting: Meeting, reason: str, lang: str) -> None:
+def cancel_meeting(meeting: Meeting, reason: str, lang: str, *, actor=None) -> None:
     """Cancelling needs a reason, which the public and the members see."""
     if not reason.strip():
         raise DomainError(_("Say why the meeting is cancelled."))
-    _transition(meeting, S.cancelled)
+    _transition(meeting, S.cancelled, actor=actor)
     meeting.cancel_reason = Translated.of(reason.strip(), lang)
 
 
@@ -166,6 +153,7 @@ def add_item(
     kind: ItemKind,
     description: str = "",
     duration_minutes: int | None = None,
+    actor=None,
 ) -> AgendaItem:
     """Items go to the end; items added after publication are marked as added late."""
     _check_agenda_open(meeting)
@@ -185,7 +173,11 @@ def add_item(
     if meeting.state is not S.draft:
         meeting.sequence += 1
     audit.record(
-        "agenda_item.added", item, council=meeting.council, late=item.added_late_at is not None
+        "agenda_item.added",
+        item,
+        actor=actor,
+        council=meeting.council,
+        late=item.added_late_at is not None,
     )
     return item
 
@@ -198,16 +190,19 @@ def update_item(
     kind: ItemKind,
     description: str = "",
     duration_minutes: int | None = None,
+    actor=None,
 ) -> None:
     _check_agenda_open(item.meeting)
     item.title = item.title.with_text(lang, title.strip())
     item.description = item.description.with_text(lang, description.strip())
     item.kind = ItemKind(kind)
     item.duration_minutes = duration_minutes
-    audit.record("agenda_item.updated", item, council=item.meeting.council, language=lang)
+    audit.record(
+        "agenda_item.updated", item, actor=actor, council=item.meeting.council, language=lang
+    )
 
 
-def move_item(item: AgendaItem, step: int) -> None:
+def move_item(item: AgendaItem, step: int, *, actor=None) -> None:
     """Swap the item with its neighbour (step -1: up, +1: down); the ends stay put."""
     meeting = item.meeting
     _check_agenda_open(meeting)
@@ -220,10 +215,12 @@ def move_item(item: AgendaItem, step: int) -> None:
     for position, each in enumerate(items, start=1):
         each.position = position
     meeting.items = items
-    audit.record("agenda_item.moved", item, council=meeting.council, position=item.position)
+    audit.record(
+        "agenda_item.moved", item, actor=actor, council=meeting.council, position=item.position
+    )
 
 
-def remove_item(item: AgendaItem) -> None:
+def remove_item(item: AgendaItem, *, actor=None) -> None:
     """Only a draft agenda loses items; a published one is a public record."""
     meeting = item.meeting
     if meeting.state is not S.draft:
@@ -234,11 +231,14 @@ def remove_item(item: AgendaItem) -> None:
     for position, each in enumerate(meeting.items, start=1):
         each.position = position
     audit.record(
-        "agenda_item.removed", meeting, title=str(item.title.shown_in(item.title.original))
+        "agenda_item.removed",
+        meeting,
+        actor=actor,
+        title=str(item.title.shown_in(item.title.original)),
     )
 
 
-def store_document(meeting: Meeting, upload, *, item: AgendaItem | None, user) -> Document:
+def store_document(meeting: Meeting, upload, *, item: AgendaItem | None, actor=None) -> Document:
     """Accept PDF, ODT/ODS, DOCX/XLSX, PNG or JPEG, recognised by content, within the size limit."""
     _check_agenda_open(meeting)
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
@@ -266,11 +266,17 @@ def store_document(meeting: Meeting, upload, *, item: AgendaItem | None, user) -
         stored_name=stored_name,
         content_type=content_type,
         size=size,
-        uploaded_by_id=getattr(user, "id", None),
+        uploaded_by_id=getattr(actor, "id", None),
     )
     db.session.add(document)
     db.session.flush()
-    audit.record("document.uploaded", document, council=meeting.council, filename=document.filename)
+    audit.record(
+        "document.uploaded",
+        document,
+        actor=actor,
+        council=meeting.council,
+        filename=document.filename,
+    )
     return document
 
 
@@ -278,18 +284,20 @@ def document_path(document: Document):
     return documents.storage_folder() / document.stored_name
 
 
-def remove_document(document: Document) -> None:
+def remove_document(document: Document, *, actor=None) -> None:
     """The record stays (who uploaded what, when); the file itself is deleted."""
     document.removed_at = utcnow()
     document_path(document).unlink(missing_ok=True)
-    audit.record("document.removed", document, council=document.meeting.council)
+    audit.record("document.removed", document, actor=actor, council=document.meeting.council)
 
 
 def attendance_for(meeting: Meeting, membership: Membership) -> Attendance | None:
     return next((a for a in meeting.attendances if a.membership_id == membership.id), None)
 
 
-def set_presence(meeting: Meeting, membership: Membership, presence: Presence) -> Attendance:
+def set_presence(
+    meeting: Meeting, membership: Membership, presence: Presence, *, actor=None
+) -> Attendance:
     """Record a member as present, excused or absent; arrivals and departures keep their time."""
     if meeting.state not in (S.published, S.in_progress):
         raise DomainError(
@@ -311,16 +319,30 @@ def set_presence(meeting: Meeting, membership: Membership, presence: Presence) -
         attendance.left_at = None
     attendance.presence = presence
     db.session.flush()
-    audit.record("attendance.recorded", meeting, member=membership.id, presence=presence.value)
+    audit.record(
+        "attendance.recorded",
+        meeting,
+        actor=actor,
+        member=membership.id,
+        presence=presence.value,
+    )
     return attendance
 
 
-def record_departure(meeting: Meeting, membership: Membership) -> None:
+def record_attendance(meeting: Meeting, membership: Membership, state: str, *, actor=None):
+    """The secretary's sheet: present, excused, absent, or "left" (a departure)."""
+    if state == "left":
+        record_departure(meeting, membership, actor=actor)
+    else:
+        set_presence(meeting, membership, Presence(state), actor=actor)
+
+
+def record_departure(meeting: Meeting, membership: Membership, *, actor=None) -> None:
     attendance = attendance_for(meeting, membership)
     if attendance is None or not attendance.is_in_the_room:
         raise DomainError(_("This member is not marked present."))
     attendance.left_at = utcnow()
-    audit.record("attendance.left", meeting, member=membership.id)
+    audit.record("attendance.left", meeting, actor=actor, member=membership.id)
 
 
 @dataclass(frozen=True)
@@ -349,6 +371,20 @@ def upcoming_meetings(council: Council, *, include_drafts: bool):
     if not include_drafts:
         query = query.where(Meeting.state != S.draft)
     return query.order_by(Meeting.starts_at)
+
+
+def open_agendas(council: Council):
+    """Meetings whose agenda can still change: coming ones, and those under way (even past
+    their planned end)."""
+    return (
+        select(Meeting)
+        .where(
+            Meeting.council_id == council.id,
+            Meeting.state.in_(AGENDA_OPEN),
+            or_(Meeting.ends_at >= utcnow(), Meeting.state == S.in_progress),
+        )
+        .order_by(Meeting.starts_at)
+    )
 
 
 def past_meetings(council: Council, *, include_drafts: bool):

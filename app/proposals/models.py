@@ -1,9 +1,11 @@
 from datetime import datetime
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, bindparam, select
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
+from app.auth import Permission
 from app.database import LabelledEnum, enum_type, utcnow
 from app.extensions import db
 from app.i18n import Translated, TranslatedText
@@ -112,9 +114,41 @@ class Proposal(db.Model):
         cascade="all, delete-orphan",
     )
 
+    managed_by: ClassVar = Permission.manage_proposals
+    #: What the council can do with a proposal in each state (back to submitted: the author
+    #: sends a new version after a change request).
+    TRANSITIONS: ClassVar = {
+        ProposalState.submitted: {
+            ProposalState.accepted,
+            ProposalState.declined,
+            ProposalState.changes_requested,
+        },
+        ProposalState.changes_requested: {ProposalState.submitted, ProposalState.declined},
+        ProposalState.accepted: {ProposalState.scheduled, ProposalState.declined},
+        ProposalState.declined: set(),
+        ProposalState.scheduled: {
+            ProposalState.adopted,
+            ProposalState.rejected,
+            ProposalState.postponed,
+        },
+        ProposalState.postponed: {
+            ProposalState.scheduled,
+            ProposalState.adopted,
+            ProposalState.rejected,
+        },
+        ProposalState.adopted: {ProposalState.implemented},
+        ProposalState.rejected: set(),
+        ProposalState.implemented: set(),
+    }
+    REFUSAL: ClassVar = _l("A proposal that is “%(state)s” cannot become “%(target)s”.")
+
     @property
     def is_public(self) -> bool:
         return self.state in PUBLIC_STATES
+
+    @classmethod
+    def in_council(cls) -> Select:
+        return select(cls).where(cls.council_id == bindparam("council_id"))
 
     @property
     def public_events(self) -> list["ProposalEvent"]:
@@ -150,6 +184,21 @@ class ProposalEvent(db.Model):
 
     proposal = relationship("Proposal", back_populates="events")
     actor = relationship("User")
+
+    managed_by: ClassVar = Permission.manage_proposals
+
+    @property
+    def is_public(self) -> bool:
+        return self.public and self.proposal.is_public
+
+    @classmethod
+    def in_council(cls) -> Select:
+        return (
+            select(cls)
+            .join(cls.proposal)
+            .where(Proposal.council_id == bindparam("council_id"))
+            .options(contains_eager(cls.proposal))
+        )
 
     @property
     def target_state(self) -> ProposalState | None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -28,20 +29,10 @@ from app.proposals.models import (
 )
 from app.text import clean_plain
 from app.tokens import hash_token, new_token
+from app.workflow import may_become, transition
 
 S = ProposalState
-#: What the council can do with a proposal in each state.
-TRANSITIONS = {
-    S.submitted: {S.accepted, S.declined, S.changes_requested},
-    S.changes_requested: {S.submitted, S.declined},
-    S.accepted: {S.scheduled, S.declined},
-    S.declined: set(),
-    S.scheduled: {S.adopted, S.rejected, S.postponed},
-    S.postponed: {S.scheduled, S.adopted, S.rejected},
-    S.adopted: {S.implemented},
-    S.rejected: set(),
-    S.implemented: set(),
-}
+TRANSITIONS = Proposal.TRANSITIONS
 #: Steps that need a written answer, because the author deserves to know why.
 ANSWER_REQUIRED = {S.declined, S.changes_requested, S.rejected, S.postponed}
 #: Steps that stay between the author and the council.
@@ -58,6 +49,16 @@ class Submission:
     author_name: str = ""
     contact_email: str = ""
     contact_consent: bool = False
+    #: A field people do not see: only robots fill it in.
+    website: str = ""
+
+
+class AlreadyReceived(DomainError):
+    """The same form was sent twice (a double tap, a reload): the proposal is stored once."""
+
+    def __init__(self, proposal: Proposal):
+        super().__init__(_l("This proposal was already sent."))
+        self.proposal = proposal
 
 
 def address_key(address: str) -> str:
@@ -95,8 +96,15 @@ def by_submission_key(key: str) -> Proposal | None:
 
 def submit(
     council: Council, submission: Submission, *, author, address: str, submission_key: str
-) -> tuple[Proposal, str]:
-    """Store a proposal; returns it and its private tracking token (shown once, stored hashed)."""
+) -> tuple[Proposal | None, str | None]:
+    """Store a proposal; returns it and its private tracking token (shown once, stored hashed).
+
+    A robot (it filled the hidden field) gets (None, None) and nothing is stored; a form sent
+    twice raises ``AlreadyReceived``."""
+    if submission.website:
+        return None, None
+    if (earlier := by_submission_key(submission_key)) is not None:
+        raise AlreadyReceived(earlier)
     if submission.lang not in council.languages and submission.lang != "other":
         raise DomainError(_("Choose one of the languages offered, or “Another language”."))
     if submission.lang == "other" and not submission.other_language.strip():
@@ -134,7 +142,7 @@ def submit(
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise DomainError(_("This proposal was already sent.")) from None
+        raise AlreadyReceived(by_submission_key(submission_key)) from None
     audit.record("proposal.submitted", proposal, actor=author if signed_in else None)
     return proposal, token
 
@@ -169,13 +177,10 @@ def change_state(
 ) -> ProposalEvent:
     """Move the proposal one step, with the council's answer to the author and the public."""
     target = ProposalState(target)
-    if target not in TRANSITIONS[proposal.state] or target is S.submitted:
+    # Back to "submitted" is the author's step (a new version), never the council's.
+    if target is S.submitted or not may_become(proposal, target):
         raise DomainError(
-            _(
-                "A proposal that is “%(state)s” cannot become “%(target)s”.",
-                state=proposal.state.label,
-                target=target.label,
-            )
+            Proposal.REFUSAL % {"state": proposal.state.label, "target": target.label}
         )
     if target is S.scheduled and proposal.agenda_item_id is None:
         raise DomainError(_("Choose the meeting that will discuss the proposal."))
@@ -186,19 +191,19 @@ def change_state(
 
 
 def _step(proposal, target, *, answer=None, actor=None, kind="state") -> ProposalEvent:
+    """A step of the workflow, with its place in the proposal's own history."""
+    from_state = proposal.state
+    transition(proposal, target, actor=actor)
     event = ProposalEvent(
         proposal=proposal,
         actor_id=getattr(actor, "id", None),
         kind=kind,
-        from_state=proposal.state.value,
+        from_state=from_state.value,
         to_state=target.value,
         answer=answer or Translated(),
         public=target not in PRIVATE_STEPS,
     )
     db.session.add(event)
-    before = proposal.state
-    proposal.state = target
-    audit.record(f"proposal.{target.value}", proposal, actor=actor, before=before.value)
     return event
 
 
@@ -242,14 +247,21 @@ def edit_for_privacy(proposal: Proposal, *, title: str, body: str, reason: str, 
     audit.record("proposal.edited", proposal, actor=actor, reason=reason, before=before)
 
 
-def schedule(proposal: Proposal, meeting: Meeting, *, answer: str = "", lang: str = "", actor):
-    """Put the proposal on a meeting's agenda as a new decision item, in one step."""
-    if meeting.council_id != proposal.council_id:
-        raise DomainError(_("Choose a meeting of this council."))
+def schedule(
+    proposal: Proposal, meeting_id: int | None, *, answer: str = "", lang: str = "", actor
+):
+    """Put the proposal on the agenda of a coming meeting as a new decision item, in one step."""
+    meeting = next((m for m in schedulable_meetings(proposal.council) if m.id == meeting_id), None)
+    if meeting is None:
+        raise DomainError(_("Choose the meeting that will discuss the proposal."))
     _check_schedulable(proposal)
     original = proposal.title.original
     item = meetings.add_item(
-        meeting, title=proposal.title.get(original), lang=original, kind=ItemKind.decision
+        meeting,
+        title=proposal.title.get(original),
+        lang=original,
+        kind=ItemKind.decision,
+        actor=actor,
     )
     item.title = proposal.title
     item.description = proposal.body
@@ -257,7 +269,7 @@ def schedule(proposal: Proposal, meeting: Meeting, *, answer: str = "", lang: st
 
 
 def _check_schedulable(proposal: Proposal) -> None:
-    if S.scheduled not in TRANSITIONS[proposal.state]:
+    if not may_become(proposal, S.scheduled):
         raise DomainError(_("Only an accepted or postponed proposal can be put on an agenda."))
 
 
@@ -270,11 +282,8 @@ def link_to_item(proposal: Proposal, item, *, answer: str = "", lang: str = "", 
 
 
 def schedulable_meetings(council: Council) -> list[Meeting]:
-    return [
-        m
-        for m in db.session.scalars(meetings.upcoming_meetings(council, include_drafts=True))
-        if m.state in meetings.AGENDA_OPEN
-    ]
+    """Meetings whose agenda can still take the proposal: coming ones, or the one under way."""
+    return list(db.session.scalars(meetings.open_agendas(council)))
 
 
 def endorse(proposal: Proposal, user) -> bool:

@@ -2,30 +2,19 @@ import logging
 import secrets
 import smtplib
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from app.auth import Permission, can, require
-from app.errors import DomainError
+from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
 from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import current_locale, endonym
 from app.mail import mail_enabled, send_email
-from app.meetings.models import Meeting
 from app.proposals import services
 from app.proposals.forms import AnswerForm, PrivacyEditForm, ProposalForm, ResubmitForm
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalState, Topic
-from app.web import load_council
+from app.transactions import action
 
 bp = Blueprint("proposals", __name__, url_prefix="/councils/<slug>/proposals")
 log = logging.getLogger(__name__)
@@ -43,23 +32,6 @@ def keep_secret_links_private(response):
     return response
 
 
-def load_proposal(slug: str, proposal_id: int) -> Proposal:
-    """The proposal, if it belongs to the council and is public (or the reader moderates)."""
-    council = load_council(slug)
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if proposal.council_id != council.id:
-        abort(404)
-    if not proposal.is_public and not can(current_user, Permission.manage_proposals, council):
-        abort(404)
-    return proposal
-
-
-def managed_proposal(slug: str, proposal_id: int) -> Proposal:
-    proposal = load_proposal(slug, proposal_id)
-    require(Permission.manage_proposals, proposal.council)
-    return proposal
-
-
 def proposal_url(proposal: Proposal, **kwargs) -> str:
     return url_for(
         "proposals.proposal", slug=proposal.council.slug, proposal_id=proposal.id, **kwargs
@@ -73,8 +45,9 @@ def language_choices(council) -> list[tuple[str, str]]:
 
 
 @bp.get("")
+@requires(Access.anyone)
 def proposals(slug: str):
-    council = load_council(slug)
+    council = current_council()
     filters = services.Filters(
         topic=request.args.get("topic", ""),
         state=request.args.get("state", ""),
@@ -116,8 +89,9 @@ def _email_receipt(proposal: Proposal, token: str) -> bool | None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@requires(Access.anyone)
 def new(slug: str):
-    council = load_council(slug)
+    council = current_council()
     form = ProposalForm()
     form.lang.choices = language_choices(council)
     if request.method == "GET":
@@ -126,70 +100,65 @@ def new(slug: str):
         form.lang.data = locale if locale in council.languages else council.default_language
     if form.validate_on_submit():
         key = (form.submission_key.data or "")[:64] or secrets.token_urlsafe(16)
-        if form.website.data:
-            # A robot filled the hidden field: answer as if all went well, store nothing.
+        with action(form) as done:
+            proposal, token = services.submit(
+                council,
+                services.Submission(
+                    title=form.title.data,
+                    body=form.body.data,
+                    topic=form.topic.data,
+                    lang=form.lang.data,
+                    other_language=form.other_language.data or "",
+                    author_name=form.author_name.data or "",
+                    contact_email=form.contact_email.data or "",
+                    contact_consent=form.contact_consent.data,
+                    website=form.website.data or "",
+                ),
+                author=current_user,
+                address=request.remote_addr,
+                submission_key=key,
+            )
+        if done and proposal is None:
+            # A robot filled the hidden field: answer as if all went well; nothing was stored.
             return render_template("proposals/received.html", council=council, token=None)
-        earlier = services.by_submission_key(key)
-        if earlier is not None:
-            receipt = session.get("receipts", {}).get(key)
-            if receipt:
-                flash(_("Your proposal was already received: it is stored only once."), "info")
-                return redirect(url_for("proposals.receipt", slug=slug, key=key))
-            form.form_errors.append(_("This proposal was already sent."))
-        else:
-            try:
-                proposal, token = services.submit(
-                    council,
-                    services.Submission(
-                        title=form.title.data,
-                        body=form.body.data,
-                        topic=form.topic.data,
-                        lang=form.lang.data,
-                        other_language=form.other_language.data or "",
-                        author_name=form.author_name.data or "",
-                        contact_email=form.contact_email.data or "",
-                        contact_consent=form.contact_consent.data,
-                    ),
-                    author=current_user,
-                    address=request.remote_addr,
-                    submission_key=key,
+        if done:
+            _remember_receipt(key, proposal, token)
+            emailed = _email_receipt(proposal, token)
+            if emailed:
+                flash(_("We emailed you the tracking link."), "success")
+            elif emailed is False:
+                flash(
+                    _("We could not email you the tracking link: keep it from this page."), "error"
                 )
-            except DomainError as error:
-                db.session.rollback()
-                form.form_errors.append(error.message)
-            else:
-                db.session.commit()
-                _remember_receipt(key, proposal, token)
-                emailed = _email_receipt(proposal, token)
-                if emailed:
-                    flash(_("We emailed you the tracking link."), "success")
-                elif emailed is False:
-                    flash(
-                        _("We could not email you the tracking link: keep it from this page."),
-                        "error",
-                    )
-                return redirect(url_for("proposals.receipt", slug=slug, key=key))
+            return redirect(url_for("proposals.receipt", slug=slug, key=key))
+        if isinstance(done.exception, services.AlreadyReceived) and key in session.get(
+            "receipts", {}
+        ):
+            form.form_errors.clear()
+            flash(_("Your proposal was already received: it is stored only once."), "info")
+            return redirect(url_for("proposals.receipt", slug=slug, key=key))
     return render_template("proposals/new.html", form=form, council=council)
 
 
 @bp.get("/received/<key>")
+@requires(Access.anyone)
 def receipt(slug: str, key: str):
-    council = load_council(slug)
+    """What was just sent, with its tracking link: only in the session that sent it."""
+    council = current_council()
     receipt = session.get("receipts", {}).get(key)
     if not receipt:
         abort(404)
-    proposal = db.get_or_404(Proposal, receipt["id"])
-    if proposal.council_id != council.id:
-        abort(404)
+    proposal = get_in_council_or_404(Proposal, receipt["id"], by_private_link=True)
     return render_template(
         "proposals/received.html", council=council, proposal=proposal, token=receipt["token"]
     )
 
 
 @bp.route("/track/<token>", methods=["GET", "POST"])
+@requires(Access.anyone)
 def track(slug: str, token: str):
     """The author's private page: the whole history, and changes when the council asks."""
-    council = load_council(slug)
+    council = current_council()
     proposal = services.find_by_token(token)
     if proposal is None or proposal.council_id != council.id:
         abort(404)
@@ -202,12 +171,9 @@ def track(slug: str, token: str):
             }
         )
     if proposal.state is ProposalState.changes_requested and form.validate_on_submit():
-        try:
+        with action(form) as done:
             services.resubmit(proposal, title=form.title.data, body=form.body.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Thank you. The council will look at the new version."), "success")
             return redirect(url_for("proposals.track", slug=slug, token=token))
     return render_template(
@@ -216,8 +182,9 @@ def track(slug: str, token: str):
 
 
 @bp.get("/<int:proposal_id>")
+@requires(Access.anyone)
 def proposal(slug: str, proposal_id: int):
-    proposal = load_proposal(slug, proposal_id)
+    proposal = get_in_council_or_404(Proposal, proposal_id)
     council = proposal.council
     return render_template(
         "proposals/proposal.html",
@@ -232,28 +199,22 @@ def proposal(slug: str, proposal_id: int):
 
 
 @bp.post("/<int:proposal_id>/support")
-@login_required
+@requires(Access.signed_in)
 def endorse(slug: str, proposal_id: int):
-    proposal = load_proposal(slug, proposal_id)
-    if ActionForm().validate_on_submit():
-        try:
-            added = services.endorse(proposal, current_user)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            if added:
-                flash(_("Thank you: your support is counted."), "success")
-            else:
-                flash(_("You already support this proposal."), "info")
+    proposal = get_in_council_or_404(Proposal, proposal_id)
+    with action() as done:
+        added = services.endorse(proposal, current_user)
+    if done and added:
+        flash(_("Thank you: your support is counted."), "success")
+    elif done:
+        flash(_("You already support this proposal."), "info")
     return redirect(proposal_url(proposal))
 
 
 @bp.get("/review")
-@login_required
+@requires(Permission.manage_proposals)
 def queue(slug: str):
-    council = load_council(slug)
-    require(Permission.manage_proposals, council)
+    council = current_council()
     page = db.paginate(services.moderation_queue(council), per_page=PER_PAGE)
     return render_template(
         "proposals/queue.html", council=council, page=page, needs_agenda=services.needs_agenda
@@ -261,9 +222,9 @@ def queue(slug: str):
 
 
 @bp.route("/<int:proposal_id>/answer", methods=["GET", "POST"])
-@login_required
+@requires(Permission.manage_proposals)
 def answer(slug: str, proposal_id: int):
-    proposal = managed_proposal(slug, proposal_id)
+    proposal = get_in_council_or_404(Proposal, proposal_id)
     council = proposal.council
     steps = services.allowed_steps(proposal)
     if not steps:
@@ -282,31 +243,13 @@ def answer(slug: str, proposal_id: int):
         form.lang.data = locale if locale in council.languages else council.default_language
     if form.validate_on_submit():
         target = ProposalState(form.state.data)
-        try:
+        answer = {"answer": form.answer.data or "", "lang": form.lang.data, "actor": current_user}
+        with action(form) as done:
             if target is ProposalState.scheduled:
-                meeting = db.session.get(Meeting, form.meeting.data or 0)
-                if meeting is None or meeting not in meetings:
-                    raise DomainError(_("Choose the meeting that will discuss the proposal."))
-                services.schedule(
-                    proposal,
-                    meeting,
-                    answer=form.answer.data or "",
-                    lang=form.lang.data,
-                    actor=current_user,
-                )
+                services.schedule(proposal, form.meeting.data, **answer)
             else:
-                services.change_state(
-                    proposal,
-                    target,
-                    answer=form.answer.data or "",
-                    lang=form.lang.data,
-                    actor=current_user,
-                )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+                services.change_state(proposal, target, **answer)
+        if done:
             flash(_("Saved: the proposal is now “%(state)s”.", state=target.label), "success")
             return redirect(proposal_url(proposal))
     return render_template(
@@ -319,9 +262,9 @@ def answer(slug: str, proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Permission.manage_proposals)
 def privacy_edit(slug: str, proposal_id: int):
-    proposal = managed_proposal(slug, proposal_id)
+    proposal = get_in_council_or_404(Proposal, proposal_id)
     form = PrivacyEditForm()
     if request.method == "GET":
         form.process(
@@ -331,7 +274,7 @@ def privacy_edit(slug: str, proposal_id: int):
             }
         )
     if form.validate_on_submit():
-        try:
+        with action(form) as done:
             services.edit_for_privacy(
                 proposal,
                 title=form.title.data,
@@ -339,10 +282,7 @@ def privacy_edit(slug: str, proposal_id: int):
                 reason=form.reason.data,
                 actor=current_user,
             )
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("The text is edited and the reason recorded."), "success")
             return redirect(proposal_url(proposal))
     return render_template(

@@ -67,18 +67,19 @@ KINDS: dict[str, Translatable] = {
 }
 
 
-def load(kind: str, obj_id: int):
-    """The object, or None when the kind or the id does not exist."""
-    translatable = KINDS.get(kind)
-    if translatable is None:
-        return None
-    return db.session.get(translatable.model, obj_id)
-
-
 def fields_of(kind: str, obj) -> list[tuple[str, object, Translated]]:
     """The fields that have text to translate: (name, label, value)."""
     values = [(name, label, getattr(obj, name)) for name, label in KINDS[kind].fields.items()]
     return [(name, label, value) for name, label, value in values if value]
+
+
+def save_all(kind: str, obj, lang: str, texts: dict[str, tuple[str, bool]], *, actor) -> int:
+    """Store a person's translation of several fields (name: (text, checked)); returns how
+    many changed."""
+    return sum(
+        save(kind, obj, name, lang, text, checked=checked, user=actor)
+        for name, (text, checked) in texts.items()
+    )
 
 
 def save(kind: str, obj, name: str, lang: str, text: str, *, checked: bool, user) -> bool:

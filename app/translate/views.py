@@ -1,15 +1,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from app.auth import Permission, require
-from app.errors import DomainError
-from app.extensions import db
-from app.forms import ActionForm
+from app.auth import Permission, current_council, get_in_council_or_404, requires
 from app.i18n import current_locale
+from app.transactions import action
 from app.translate import services
+from app.translate.forms import MachineDraftForm, translation_form
 from app.translate.machine import machine_translation_enabled
-from app.web import load_council
 
 bp = Blueprint("translate", __name__, url_prefix="/councils/<slug>/translate")
 
@@ -17,7 +15,7 @@ bp = Blueprint("translate", __name__, url_prefix="/councils/<slug>/translate")
 def back_url(kind: str, obj) -> str:
     """The page where the text appears."""
     if kind == "council":
-        return url_for("councils.council", slug=obj.slug)
+        return url_for("site.council", slug=obj.slug)
     if kind == "meeting":
         return url_for("meetings.meeting", slug=obj.council.slug, meeting_id=obj.id)
     if kind == "item":
@@ -32,13 +30,11 @@ def back_url(kind: str, obj) -> str:
     return url_for("proposals.proposal", slug=proposal.council.slug, proposal_id=proposal.id)
 
 
-def load(slug: str, kind: str, obj_id: int):
-    council = load_council(slug)
-    require(Permission.translate, council)
-    obj = services.load(kind, obj_id)
-    if obj is None or services.KINDS[kind].council_of(obj).id != council.id:
+def load(kind: str, obj_id: int):
+    """Any kind of council text, drafts and proposals under review included."""
+    if kind not in services.KINDS:
         abort(404)
-    return council, obj
+    return get_in_council_or_404(services.KINDS[kind].model, obj_id, also=Permission.translate)
 
 
 def target_language(council, original_langs: set[str]) -> str:
@@ -53,11 +49,21 @@ def target_language(council, original_langs: set[str]) -> str:
     return council.languages[0]
 
 
+def translate_url(kind: str, obj_id: int, lang: str, **kwargs) -> str:
+    return url_for(
+        "translate.translate",
+        slug=current_council().slug,
+        kind=kind,
+        obj_id=obj_id,
+        to=lang,
+        **kwargs,
+    )
+
+
 @bp.get("")
-@login_required
+@requires(Permission.translate)
 def worklist(slug: str):
-    council = load_council(slug)
-    require(Permission.translate, council)
+    council = current_council()
     return render_template(
         "translate/worklist.html",
         council=council,
@@ -66,38 +72,23 @@ def worklist(slug: str):
 
 
 @bp.route("/<kind>/<int:obj_id>", methods=["GET", "POST"])
-@login_required
+@requires(Permission.translate)
 def translate(slug: str, kind: str, obj_id: int):
-    council, obj = load(slug, kind, obj_id)
+    council = current_council()
+    obj = load(kind, obj_id)
     fields = services.fields_of(kind, obj)
-    originals = {value.original for _name, _label, value in fields}
-    lang = target_language(council, originals)
-    form = ActionForm()
+    names = [name for name, _label, _value in fields]
+    lang = target_language(council, {value.original for _name, _label, value in fields})
+    form = translation_form(names)
     if form.validate_on_submit():
-        changed = 0
-        try:
-            for name, _label, _value in fields:
-                changed += services.save(
-                    kind,
-                    obj,
-                    name,
-                    lang,
-                    request.form.get(f"text-{name}", ""),
-                    checked=bool(request.form.get(f"checked-{name}")),
-                    user=current_user,
-                )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        with action() as done:
+            changed = services.save_all(kind, obj, lang, form.texts(names), actor=current_user)
+        if done:
             if changed:
                 flash(_("The translation is saved."), "success")
             else:
                 flash(_("Nothing was changed."), "info")
-            return redirect(
-                url_for("translate.translate", slug=slug, kind=kind, obj_id=obj_id, to=lang)
-            )
+            return redirect(translate_url(kind, obj_id, lang))
     return render_template(
         "translate/translate.html",
         council=council,
@@ -108,40 +99,26 @@ def translate(slug: str, kind: str, obj_id: int):
         form=form,
         back=back_url(kind, obj),
         machine_enabled=machine_translation_enabled(),
-        typed=request.form if request.method == "POST" else None,
+        typed=form.typed(names) if request.method == "POST" else None,
     )
 
 
 @bp.post("/<kind>/<int:obj_id>/machine")
-@login_required
+@requires(Permission.translate)
 def machine(slug: str, kind: str, obj_id: int):
-    council, obj = load(slug, kind, obj_id)
-    lang = request.form.get("to", "")
-    name = request.form.get("field", "")
-    if lang not in council.languages or name not in services.KINDS[kind].fields:
+    council = current_council()
+    obj = load(kind, obj_id)
+    form = MachineDraftForm()
+    form.to.choices = council.languages
+    form.field.choices = list(services.KINDS[kind].fields)
+    if not form.validate_on_submit():
         abort(400)
-    if ActionForm().validate_on_submit():
-        if not machine_translation_enabled():
-            flash(_("Machine translation is not set up on this site."), "error")
-        else:
-            try:
-                services.machine_draft(kind, obj, name, lang, user=current_user)
-            except DomainError as error:
-                db.session.rollback()
-                flash(error.message, "error")
-            else:
-                db.session.commit()
-                flash(
-                    _("A machine draft is ready below. Check it, correct it and save it."),
-                    "success",
-                )
-    return redirect(
-        url_for(
-            "translate.translate",
-            slug=slug,
-            kind=kind,
-            obj_id=obj_id,
-            to=lang,
-            _anchor=f"field-{name}",
-        )
-    )
+    lang, name = form.to.data, form.field.data
+    if not machine_translation_enabled():
+        flash(_("Machine translation is not set up on this site."), "error")
+    else:
+        with action() as done:
+            services.machine_draft(kind, obj, name, lang, user=current_user)
+        if done:
+            flash(_("A machine draft is ready below. Check it, correct it and save it."), "success")
+    return redirect(translate_url(kind, obj_id, lang, _anchor=f"field-{name}"))

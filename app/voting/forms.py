@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import content_language_choices
@@ -37,3 +37,9 @@ class PollForm(FlaskForm):
         ),
         render_kw={"dir": "auto", "rows": 4},
     )
+
+
+class VoteForm(FlaskForm):
+    """The confirmed choice; the poll checks it is one of its options."""
+
+    choice = StringField(validators=[DataRequired(), Length(max=40)])

@@ -1,13 +1,23 @@
 import uuid
 from datetime import datetime
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Select, String, UniqueConstraint, bindparam, select
+from sqlalchemy.orm import (
+    Mapped,
+    backref,
+    contains_eager,
+    joinedload,
+    mapped_column,
+    relationship,
+)
 
+from app.auth import Permission
 from app.database import LabelledEnum, enum_type, utcnow
 from app.extensions import db
 from app.i18n import Translated, TranslatedText
+from app.meetings.models import AgendaItem, Meeting
 
 
 class PollMethod(LabelledEnum):
@@ -90,6 +100,34 @@ class Poll(db.Model):
     options = relationship(
         "PollOption", back_populates="poll", order_by="PollOption.position", lazy="selectin"
     )
+
+    managed_by: ClassVar = Permission.manage_meetings
+    TRANSITIONS: ClassVar = {
+        PollState.draft: {PollState.open},
+        PollState.open: {PollState.closed},
+        PollState.closed: {PollState.published},
+        PollState.published: set(),
+    }
+    REFUSAL: ClassVar = _l("A vote that is “%(state)s” cannot become “%(target)s”.")
+
+    @property
+    def is_public(self) -> bool:
+        return self.state is not PollState.draft and self.meeting.is_public
+
+    @classmethod
+    def in_council(cls) -> Select:
+        """One query for the poll with its options, item and meeting: every phone in the room
+        loads polls during a vote."""
+        return (
+            select(cls)
+            .join(cls.item)
+            .join(AgendaItem.meeting)
+            .where(Meeting.council_id == bindparam("council_id"))
+            .options(
+                contains_eager(cls.item).contains_eager(AgendaItem.meeting),
+                joinedload(cls.options),
+            )
+        )
 
     @property
     def meeting(self):

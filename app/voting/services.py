@@ -10,10 +10,12 @@ from functools import cache
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
+from app.auth import Permission, can
 from app.councils.models import Membership
 from app.database import utcnow
 from app.errors import DomainError
@@ -43,6 +45,7 @@ from app.voting.models import (
     SecretBallot,
     VoteRecord,
 )
+from app.workflow import transition
 
 P = PollState
 
@@ -59,7 +62,7 @@ class PollDetails:
     options: tuple[str, ...] = ()
 
 
-def create_poll(item: AgendaItem, details: PollDetails) -> Poll:
+def create_poll(item: AgendaItem, details: PollDetails, *, actor=None) -> Poll:
     if item.kind is not ItemKind.decision:
         raise DomainError(_("Votes are held on agenda items “for decision” only."))
     if item.meeting.state not in meetings.AGENDA_OPEN:
@@ -90,20 +93,8 @@ def create_poll(item: AgendaItem, details: PollDetails) -> Poll:
     for position, (key, label) in enumerate(keys, 1):
         db.session.add(PollOption(poll=poll, position=position, key=key, label=label))
     db.session.flush()
-    audit.record("poll.created", poll, council=item.meeting.council)
+    audit.record("poll.created", poll, actor=actor, council=item.meeting.council)
     return poll
-
-
-def _transition(poll: Poll, source: PollState, target: PollState) -> None:
-    if poll.state is not source:
-        raise DomainError(
-            _(
-                "A vote that is “%(state)s” cannot become “%(target)s”.",
-                state=poll.state.label,
-                target=target.label,
-            )
-        )
-    poll.state = target
 
 
 # The statements below are built once per kind of poll and bound to a poll's values when run
@@ -192,13 +183,13 @@ def turnout(poll: Poll, membership: Membership | None = None) -> Turnout:
     return Turnout(*db.session.execute(query, _bound(poll, membership)).one())
 
 
-def open_poll(poll: Poll) -> None:
+def open_poll(poll: Poll, *, actor=None) -> None:
     if poll.meeting.state is not MeetingState.in_progress:
         raise DomainError(_("Votes can be opened once the meeting has started."))
-    _transition(poll, P.draft, P.open)
+    quorum = meetings.quorum(poll.meeting).reached
+    transition(poll, P.open, actor=actor, quorum=quorum)
     poll.opened_at = utcnow()
-    poll.quorum_at_open = meetings.quorum(poll.meeting).reached
-    audit.record("poll.opened", poll, council=poll.council, quorum=poll.quorum_at_open)
+    poll.quorum_at_open = quorum
 
 
 def _lock(poll_id: int) -> Poll:
@@ -226,9 +217,11 @@ def _state_and_entitlement_query(entitlement: Entitlement):
     )
 
 
-def cast_vote(poll: Poll, membership: Membership, choice: str) -> None:
+def cast_vote(poll: Poll, membership: Membership | None, choice: str, *, actor=None) -> None:
     """Store one member's final vote, or refuse with a reason the member can act on (the
     caller then rolls the transaction back)."""
+    if membership is None:
+        raise DomainError(_("You are not entitled to vote in this poll."))
     if choice not in poll.option_keys:
         raise DomainError(_("Choose one of the options."))
     # The state is read under the lock that also covers the inserts below; entitlement in the
@@ -251,10 +244,11 @@ def cast_vote(poll: Poll, membership: Membership, choice: str) -> None:
             )
             db.session.execute(insert(SecretBallot).values(poll_id=poll.id, choice=choice))
     except IntegrityError:
-        db.session.rollback()  # before the message: translating it may read the session
-        raise DomainError(_("You have already voted. Each vote is final.")) from None
+        # Lazy: translated once the caller has rolled back (on PostgreSQL the transaction is
+        # unusable until then, and translating may read the session).
+        raise DomainError(_l("You have already voted. Each vote is final.")) from None
     # The audit trail shows that a member voted, never how (and only in named polls, whom).
-    audit.record("poll.voted", poll, council=poll.council)
+    audit.record("poll.voted", poll, actor=actor, council=poll.council)
 
 
 def stored_choices(poll: Poll) -> list[str]:
@@ -277,10 +271,11 @@ def recount(poll: Poll, entitled: int | None = None) -> tally.Result:
     )
 
 
-def close_poll(poll: Poll) -> tally.Result:
+def close_poll(poll: Poll, *, actor=None) -> tally.Result:
     """Stop voting, keep a snapshot of who was entitled and of the result, apply the outcome."""
     poll = _lock(poll.id)
-    _transition(poll, P.open, P.closed)
+    if poll.state is not P.open:
+        raise DomainError(Poll.REFUSAL % {"state": poll.state.label, "target": P.closed.label})
     poll.closed_at = utcnow()
     poll.quorum_at_close = meetings.quorum(poll.meeting).reached
     voted = voted_membership_ids(poll)
@@ -291,25 +286,21 @@ def close_poll(poll: Poll) -> tally.Result:
         "voted": sorted(voted),
         "result": result.to_json(),
     }
-    audit.record(
-        "poll.closed",
-        poll,
-        council=poll.council,
-        result=result.to_json(),
-        quorum=poll.quorum_at_close,
-    )
-    _apply_outcome(poll, result)
+    transition(poll, P.closed, actor=actor, result=result.to_json(), quorum=poll.quorum_at_close)
+    _apply_outcome(poll, result, actor=actor)
     return result
 
 
-def _apply_outcome(poll: Poll, result: tally.Result) -> None:
+def _apply_outcome(poll: Poll, result: tally.Result, *, actor) -> None:
     """A decided vote moves the proposals discussed under the item to adopted or rejected."""
     if not decided(poll):
         return
     target = ProposalState.adopted if result.passed else ProposalState.rejected
     for proposal in poll.item.proposals:
         if proposal.state in (ProposalState.scheduled, ProposalState.postponed):
-            proposals.change_state(proposal, target, answer=_outcome_answer(poll, result))
+            proposals.change_state(
+                proposal, target, answer=_outcome_answer(poll, result), actor=actor
+            )
 
 
 def _outcome_answer(poll: Poll, result: tally.Result) -> Translated:
@@ -342,10 +333,16 @@ def decided(poll: Poll) -> bool:
     return poll.state in (P.closed, P.published) and bool(poll.quorum_at_close)
 
 
-def publish_poll(poll: Poll) -> None:
-    _transition(poll, P.closed, P.published)
+def publish_poll(poll: Poll, *, actor=None) -> None:
+    transition(poll, P.published, actor=actor)
     poll.published_at = utcnow()
-    audit.record("poll.published", poll, council=poll.council)
+
+
+def results_visible(poll: Poll, user) -> bool:
+    """Published results are public; closed ones are seen by the council's members first."""
+    if poll.state is P.published:
+        return True
+    return poll.state is P.closed and can(user, Permission.see_results, poll.council)
 
 
 def result_of(poll: Poll) -> tally.Result | None:
@@ -376,12 +373,15 @@ def ballot_count(poll: Poll) -> int:
     return turnout(poll).ballots
 
 
-def decisions(council):
-    """Closed and published polls of a council, newest first."""
+def decisions(council, user):
+    """Closed and published polls of a council, newest first; closed ones for members only."""
+    states = (
+        [P.closed, P.published] if can(user, Permission.see_results, council) else [P.published]
+    )
     return (
         select(Poll)
         .join(AgendaItem, Poll.agenda_item_id == AgendaItem.id)
         .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .where(Meeting.council_id == council.id, Poll.state.in_([P.closed, P.published]))
+        .where(Meeting.council_id == council.id, Poll.state.in_(states))
         .order_by(Poll.closed_at.desc())
     )

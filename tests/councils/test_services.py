@@ -115,7 +115,7 @@ def test_membership_changes_are_audited(make_council, make_user, add_member, tod
 def test_invitation_is_single_use(make_council, make_user):
     council, secretary = make_council(), make_user()
     token = services.create_invitation(
-        council, "New@Example.org", Role.member, voting_right=True, created_by=secretary
+        council, "New@Example.org", Role.member, voting_right=True, actor=secretary
     )
     db.session.commit()
     invitation = services.find_invitation(token)
@@ -135,7 +135,7 @@ def test_invitation_is_single_use(make_council, make_user):
 
 def test_invitation_expires(app, make_council, make_user):
     token = services.create_invitation(
-        make_council(), "new@example.org", Role.member, voting_right=True, created_by=make_user()
+        make_council(), "new@example.org", Role.member, voting_right=True, actor=make_user()
     )
     invitation = db.session.scalar(select(Invitation))
     invitation.expires_at = utcnow() - timedelta(seconds=1)
@@ -145,7 +145,7 @@ def test_invitation_expires(app, make_council, make_user):
 
 def test_withdrawn_invitation_no_longer_works(make_council, make_user):
     token = services.create_invitation(
-        make_council(), "new@example.org", Role.member, voting_right=True, created_by=make_user()
+        make_council(), "new@example.org", Role.member, voting_right=True, actor=make_user()
     )
     services.withdraw_invitation(services.find_invitation(token))
     db.session.commit()
@@ -156,7 +156,7 @@ def test_existing_account_joins_with_its_own_email_only(make_council, make_user)
     council = make_council()
     invited, other = make_user("invited@example.org"), make_user("other@example.org")
     token = services.create_invitation(
-        council, invited.email, Role.observer, voting_right=False, created_by=other
+        council, invited.email, Role.observer, voting_right=False, actor=other
     )
     db.session.commit()
     invitation = services.find_invitation(token)

@@ -252,7 +252,7 @@ def test_secretary_changes_a_role_and_the_term_is_checked(app, world, today):
 def test_withdrawing_an_invitation(app, world):
     secretary = world["people"]["secretary"]
     token = services.create_invitation(
-        world["a"], "x@example.org", Role.member, voting_right=True, created_by=secretary
+        world["a"], "x@example.org", Role.member, voting_right=True, actor=secretary
     )
     db.session.commit()
     invitation = services.find_invitation(token)

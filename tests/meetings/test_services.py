@@ -244,7 +244,7 @@ def test_documents_are_recognised_by_content(
 ):
     meeting = make_meeting(council, items=["A"])
     document = services.store_document(
-        meeting, upload(data, name), item=meeting.items[0], user=None
+        meeting, upload(data, name), item=meeting.items[0], actor=None
     )
     assert document.content_type == content_type
     assert document.filename == stored_as
@@ -264,7 +264,7 @@ def test_documents_are_recognised_by_content(
 def test_other_files_are_refused_and_not_kept(app, council, make_meeting, data, name):
     meeting = make_meeting(council, items=["A"])
     with pytest.raises(DomainError, match="cannot be used"):
-        services.store_document(meeting, upload(data, name), item=None, user=None)
+        services.store_document(meeting, upload(data, name), item=None, actor=None)
     assert list(storage_folder().iterdir()) == []
 
 
@@ -272,7 +272,9 @@ def test_files_over_the_limit_are_refused(app, council, make_meeting):
     app.config["DOCUMENT_MAX_BYTES"] = 1024
     meeting = make_meeting(council, items=["A"])
     with pytest.raises(DomainError, match="larger than"):
-        services.store_document(meeting, upload(PDF + b"0" * 2048, "big.pdf"), item=None, user=None)
+        services.store_document(
+            meeting, upload(PDF + b"0" * 2048, "big.pdf"), item=None, actor=None
+        )
 
 
 def test_calendar_entry_parses_back(app, council, make_meeting):

@@ -274,7 +274,7 @@ def test_upload_refusal_explains_and_download_is_safe(app, world):
 
 def test_documents_of_drafts_are_private(app, world):
     upload = FileStorage(stream=io.BytesIO(PDF), filename="draft.pdf")
-    document = services.store_document(world["draft"], upload, item=None, user=None)
+    document = services.store_document(world["draft"], upload, item=None, actor=None)
     db.session.commit()
     path = f"/councils/council-a/documents/{document.id}/draft.pdf"
     assert app.test_client().get(path).status_code == 404

@@ -187,9 +187,9 @@ def test_scheduling_creates_a_decision_item_from_the_proposal(council, secretary
     meeting = make_meeting(council, items=["Welcome"], publish=True)
     proposal, _ = submit(council, title="مقاعد", body="نص المقترح", lang="ar")
     with pytest.raises(DomainError):
-        services.schedule(proposal, meeting, actor=secretary)  # not accepted yet
+        services.schedule(proposal, meeting.id, actor=secretary)  # not accepted yet
     services.change_state(proposal, S.accepted, actor=secretary)
-    services.schedule(proposal, meeting, answer="On the May agenda.", lang="en", actor=secretary)
+    services.schedule(proposal, meeting.id, answer="On the May agenda.", lang="en", actor=secretary)
     db.session.commit()
     item = proposal.agenda_item
     assert proposal.state is S.scheduled
@@ -207,7 +207,7 @@ def test_scheduling_on_another_councils_meeting_is_refused(
     proposal, _ = submit(council)
     services.change_state(proposal, S.accepted, actor=secretary)
     with pytest.raises(DomainError):
-        services.schedule(proposal, other, actor=secretary)
+        services.schedule(proposal, other.id, actor=secretary)
 
 
 def test_privacy_edit_records_who_and_why_and_drops_stale_translations(council, secretary):

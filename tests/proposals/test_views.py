@@ -205,8 +205,8 @@ def test_only_the_councils_officers_review_and_answer(app, world, role):
         assert queue.status_code == 302 and "/sign-in" in queue.location
     else:
         assert queue.status_code == (200 if allowed else 403)
-    # Not public yet: others cannot even tell it exists.
-    expected = 200 if allowed else (302 if role == "anonymous" else 404)
+    # Refused before the proposal is looked up: others cannot tell whether it exists.
+    expected = 200 if allowed else (302 if role == "anonymous" else 403)
     assert client.get(answer).status_code == expected
     assert client.get(edit).status_code == expected
     if allowed:

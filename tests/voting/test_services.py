@@ -65,7 +65,7 @@ def test_a_poll_goes_from_draft_to_published_and_never_back(meeting):
             AuditEvent.object_id == poll.id, AuditEvent.object_type == "Poll"
         )
     )
-    assert list(actions) == ["poll.created", "poll.opened", "poll.closed", "poll.published"]
+    assert list(actions) == ["poll.created", "poll.open", "poll.closed", "poll.published"]
 
 
 def test_votes_only_on_decision_items_of_a_meeting_that_has_started(council, make_meeting):

@@ -1,0 +1,40 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+TEXT_MAX = 20_000
+
+
+class TranslationForm(FlaskForm):
+    """One text box (and a "checked" box) per translated field of the record."""
+
+    def texts(self, names) -> dict[str, tuple[str, bool]]:
+        return {
+            name: (self[f"text_{name}"].data or "", self[f"checked_{name}"].data) for name in names
+        }
+
+    def typed(self, names) -> dict[str, str]:
+        return {f"text-{name}": self[f"text_{name}"].data or "" for name in names}
+
+
+def translation_form(names) -> TranslationForm:
+    """The form for these fields; the field names in HTML are text-<name> and checked-<name>."""
+
+    class Form(TranslationForm):
+        pass
+
+    for name in names:
+        setattr(
+            Form,
+            f"text_{name}",
+            TextAreaField(name=f"text-{name}", validators=[Optional(), Length(max=TEXT_MAX)]),
+        )
+        setattr(Form, f"checked_{name}", BooleanField(name=f"checked-{name}"))
+    return Form()
+
+
+class MachineDraftForm(FlaskForm):
+    """Ask for a machine draft of one field into one language."""
+
+    to = SelectField(validators=[DataRequired()])
+    field = SelectField(validators=[DataRequired()])
