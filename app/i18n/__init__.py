@@ -1,0 +1,51 @@
+"""Languages: the UI locale of each request, and translated text for user content.
+
+``languages`` knows every language, ``locale`` picks the one a request is read in,
+``translated`` holds user content in several languages, ``column`` stores it. Import from
+here. Each module imports only modules named before it, so each reads on its own and no
+import cycle can form between them.
+"""
+
+from app.i18n.column import TranslatedText
+from app.i18n.languages import (
+    DEFAULT_LOCALE,
+    LANGUAGES,
+    PLURAL_FORMS,
+    UI_LOCALES,
+    Language,
+    bcp47,
+    direction,
+    endonym,
+    language_name,
+)
+from app.i18n.locale import (
+    LANG_COOKIE,
+    current_locale,
+    format_local,
+    remember_language,
+    requested_locale,
+    select_locale,
+)
+from app.i18n.translated import Shown, Translated, translated_note
+
+__all__ = [
+    "DEFAULT_LOCALE",
+    "LANGUAGES",
+    "LANG_COOKIE",
+    "PLURAL_FORMS",
+    "UI_LOCALES",
+    "Language",
+    "Shown",
+    "Translated",
+    "TranslatedText",
+    "bcp47",
+    "current_locale",
+    "direction",
+    "endonym",
+    "format_local",
+    "language_name",
+    "remember_language",
+    "requested_locale",
+    "select_locale",
+    "translated_note",
+]
