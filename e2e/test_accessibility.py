@@ -94,7 +94,7 @@ def ids(live_app):
         )
         secretary = next(m for m in council.current_memberships if m.role == "secretary")
         invitation = councils.create_invitation(
-            council, "newcomer@demo.test", "member", voting_right=True, created_by=secretary.user
+            council, "newcomer@demo.test", "member", voting_right=True, actor=secretary.user
         )
         reset = accounts.create_password_reset(member.user)
         draft = meetings.create_meeting(

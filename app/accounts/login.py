@@ -33,7 +33,8 @@ def sign_in(user: User) -> None:
 
 
 def sign_out(user) -> None:
-    token = user.session_token if user.is_authenticated else None
+    """End this device's session: its row goes, so even a copied cookie stops working."""
+    token = user.session_token
+    services.end_session(token, actor=user)
     logout_user()
-    services.end_session(token)
     session.clear()

@@ -169,9 +169,10 @@ def load_session(token: str) -> User | None:
     return user
 
 
-def end_session(token: str | None) -> None:
+def end_session(token: str | None, *, actor=None) -> None:
     if token:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == hash_token(token)))
+        audit.record("account.sign_out", actor, actor=actor)
 
 
 def end_all_sessions(user: User, *, keep: str | None = None) -> None:

@@ -52,9 +52,10 @@ def sign_in_page():
 @bp.post("/sign-out")
 @requires(Access.anyone)
 def sign_out():
-    with action():
-        login.sign_out(current_user)
-    flash(_("You are signed out."), "success")
+    if current_user.is_authenticated:
+        with action():
+            login.sign_out(current_user)
+        flash(_("You are signed out."), "success")
     return redirect(url_for("site.home"))
 
 

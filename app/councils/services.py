@@ -200,7 +200,7 @@ def set_listed(membership: Membership, listed: bool, *, actor=None) -> None:
 
 
 def create_invitation(
-    council: Council, email: str, role: Role, *, voting_right: bool, actor: User
+    council: Council, email: str, role: Role, *, voting_right: bool, actor: User | None = None
 ) -> str:
     """A single-use link for ``email`` to join ``council``; returns the token for the link."""
     token, token_hash = new_token()
@@ -210,7 +210,7 @@ def create_invitation(
         email=accounts.normalize_email(email),
         role=Role(role),
         voting_right=voting_right,
-        created_by_id=actor.id,
+        created_by_id=getattr(actor, "id", None),
         expires_at=utcnow() + current_app.config["INVITATION_LIFETIME"],
     )
     db.session.add(invitation)

@@ -84,17 +84,19 @@ def new_council():
 def edit_council(slug: str):
     council = current_council()
     lang = request.values.get("lang_edit") or request.form.get("lang") or council.name.original
-    form = CouncilForm(
-        obj=council,
-        data={
-            "lang": lang,
-            "name": council.name.get(lang),
-            "description": council.description.get(lang),
-            "participation": council.participation.get(lang),
-        }
-        if request.method == "GET"
-        else None,
-    )
+    form = CouncilForm()
+    if request.method == "GET":
+        # Texts in the language being edited; a POST reads only what was sent (never the
+        # stored translated values, which are not text).
+        form.process(
+            obj=council,
+            data={
+                "lang": lang,
+                "name": council.name.get(lang),
+                "description": council.description.get(lang),
+                "participation": council.participation.get(lang),
+            },
+        )
     if form.validate_on_submit():
         with action(form) as done:
             services.update_council(council, **council_fields(form), actor=current_user)

@@ -202,15 +202,15 @@ def update_item(
     )
 
 
-def move_item(item: AgendaItem, step: int, *, actor=None) -> None:
-    """Swap the item with its neighbour (step -1: up, +1: down); the ends stay put."""
+def move_item(item: AgendaItem, step: int, *, actor=None) -> bool:
+    """Swap the item with its neighbour (step -1: up, +1: down); the ends stay put (False)."""
     meeting = item.meeting
     _check_agenda_open(meeting)
     items = list(meeting.items)
     index = items.index(item)
     other = index + step
     if not 0 <= other < len(items):
-        return
+        return False
     items[index], items[other] = items[other], items[index]
     for position, each in enumerate(items, start=1):
         each.position = position
@@ -218,6 +218,7 @@ def move_item(item: AgendaItem, step: int, *, actor=None) -> None:
     audit.record(
         "agenda_item.moved", item, actor=actor, council=meeting.council, position=item.position
     )
+    return True
 
 
 def remove_item(item: AgendaItem, *, actor=None) -> None:

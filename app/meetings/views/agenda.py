@@ -80,7 +80,9 @@ def move_item(slug: str, meeting_id: int, item_id: int):
     form = MoveItemForm()
     if form.validate_on_submit():
         with action() as done:
-            services.move_item(item, -1 if form.direction.data == "up" else 1, actor=current_user)
+            moved = services.move_item(
+                item, -1 if form.direction.data == "up" else 1, actor=current_user
+            )
         if done:
             flash(
                 _(
@@ -88,7 +90,7 @@ def move_item(slug: str, meeting_id: int, item_id: int):
                     title=item.title.shown().text,
                     position=item.position,
                 ),
-                "success",
+                "success" if moved else "info",
             )
     return redirect(meeting_url(item.meeting, _anchor=f"item-{item.id}"))
 
