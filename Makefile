@@ -68,9 +68,12 @@ bench: install-test translations
 	$(BIN)/python bench/vote_burst.py
 	scripts/with-postgres $(BIN)/python bench/vote_burst.py
 
+# Style, the direction of imports (pyproject.toml's contracts) and static types.
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 i18n-update: install
 	$(FLASK) translate update
