@@ -109,7 +109,7 @@ def ids(live_app):
         )
         item = meetings.add_item(draft, title="First item", lang="en", kind="decision")
         upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="agenda.pdf")
-        document = meetings.store_document(draft, upload, item=item, user=None)
+        document = meetings.store_document(draft, upload, item=item, actor=None)
         proposal, tracking = proposals.submit(
             council,
             proposals.Submission(title="طلب", body="نص", topic="health", lang="ar"),
