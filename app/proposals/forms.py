@@ -118,3 +118,24 @@ class AnswerForm(FlaskForm):
         ),
         render_kw={"dir": "auto", "rows": 5},
     )
+
+
+class FilterForm(FlaskForm):
+    """The list's filters, read from the query string (a GET form: nothing to protect)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(filters=[strip], validators=[Optional(), Length(max=200)])
+    topic = StringField(validators=[Optional(), Length(max=40)])
+    state = StringField(validators=[Optional(), Length(max=40)])
+    lang = StringField(name="in", validators=[Optional(), Length(max=16)])
+
+    def filters(self):
+        """Unknown values filter nothing (the service ignores them); overlong ones are cut."""
+        return {
+            "topic": (self.topic.data or "")[:40],
+            "state": (self.state.data or "")[:40],
+            "lang": (self.lang.data or "")[:16],
+            "query": (self.q.data or "")[:200],
+        }

@@ -12,7 +12,13 @@ from app.forms import ActionForm
 from app.i18n import current_locale, endonym
 from app.mail import mail_enabled, send_email
 from app.proposals import services
-from app.proposals.forms import AnswerForm, PrivacyEditForm, ProposalForm, ResubmitForm
+from app.proposals.forms import (
+    AnswerForm,
+    FilterForm,
+    PrivacyEditForm,
+    ProposalForm,
+    ResubmitForm,
+)
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalState, Topic
 from app.transactions import action
 
@@ -48,12 +54,8 @@ def language_choices(council) -> list[tuple[str, str]]:
 @requires(Access.anyone)
 def proposals(slug: str):
     council = current_council()
-    filters = services.Filters(
-        topic=request.args.get("topic", ""),
-        state=request.args.get("state", ""),
-        lang=request.args.get("in", ""),
-        query=request.args.get("q", "").strip()[:200],
-    )
+    form = FilterForm(request.args)
+    filters = services.Filters(**form.filters())
     page = db.paginate(services.public_proposals(council, filters), per_page=PER_PAGE)
     return render_template(
         "proposals/list.html",

@@ -35,40 +35,12 @@ def as_role(app, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/councils/council-a/edit",
-        "/councils/council-a/members/{target}/edit",
-        "/councils/council-a/members/{target}/end",
-        "/councils/council-a/invitations/new",
-    ],
-)
-def test_management_pages_only_for_the_councils_chair_secretary_and_admins(app, world, role, path):
-    client = as_role(app, world, role)
-    response = client.get(path.format(target=world["target"].id))
-    assert response.status_code == (200 if role in MANAGERS else 403)
-
-
-@pytest.mark.parametrize("role", ROLES)
 def test_member_list_is_for_the_councils_own_people(app, world, role):
     response = as_role(app, world, role).get("/councils/council-a/members")
     assert response.status_code == (403 if role == "outsider" else 200)
     html = response.get_data(as_text=True)
     # E-mail addresses are shown to those who manage members only.
     assert ("member@a.example" in html) == (role in MANAGERS)
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_ending_a_membership_by_post_is_refused_to_everyone_else(app, world, role):
-    client = as_role(app, world, role)
-    target = world["target"]
-    response = post(client, f"/councils/council-a/members/{target.id}/end")
-    db.session.refresh(target)
-    if role in MANAGERS:
-        assert response.status_code == 302 and target.ended_at is not None
-    else:
-        assert response.status_code == 403 and target.ended_at is None
 
 
 def test_a_secretary_cannot_reach_another_councils_memberships_through_their_own(app, world):
@@ -78,19 +50,6 @@ def test_a_secretary_cannot_reach_another_councils_memberships_through_their_own
     assert post(client, f"/councils/council-b/members/{target.id}/end").status_code == 404
     db.session.refresh(target)
     assert target.ended_at is None
-
-
-def test_anonymous_visitors_are_sent_to_sign_in(client, world):
-    for path in ["/councils/council-a/edit", "/councils/council-a/members", "/admin/councils/new"]:
-        response = client.get(path)
-        assert response.status_code == 302
-        assert response.headers["Location"].startswith("/sign-in?next=")
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_only_admins_create_councils(app, world, role):
-    response = as_role(app, world, role).get("/admin/councils/new")
-    assert response.status_code == (200 if role == "admin" else 403)
 
 
 def test_admin_creates_a_council(app, world):

@@ -58,34 +58,6 @@ def test_drafts_are_seen_only_by_officers(app, world, role):
     assert "Public meeting" in listing
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    "suffix", ["/edit", "/publish", "/cancel", "/items/new", "/documents", "/attendance", "/start"]
-)
-def test_managing_meetings_is_for_the_councils_officers(app, world, role, suffix):
-    client = client_for(app, world, role)
-    response = client.get(url(world["public"], suffix))
-    expected = 200 if role in OFFICERS else 302 if role == "anonymous" else 403
-    assert response.status_code == expected
-
-
-@pytest.mark.parametrize("role", ["member", "observer", "translator", "outsider"])
-def test_state_changes_by_post_are_refused_to_others(app, world, role):
-    client = client_for(app, world, role)
-    meeting = world["public"]
-    for suffix in ["/start", "/cancel", "/items/new"]:
-        assert (
-            post(
-                client,
-                url(meeting, suffix),
-                {"reason": "x", "lang": "en", "title": "x", "kind": "decision"},
-            ).status_code
-            == 403
-        )
-    db.session.refresh(meeting)
-    assert meeting.state is MeetingState.published and len(meeting.items) == 2
-
-
 def test_secretary_builds_and_publishes_an_agenda(app, world):
     client = client_for(app, world, "secretary")
     response = post(

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.meetings import services as meetings
 from app.meetings.models import Presence
 from app.voting import services
-from app.voting.models import PollMethod, PollState
+from app.voting.models import PollMethod
 from tests.helpers import csrf_token, post, sign_in
 
 ROLES = ["chair", "secretary", "member", "observer", "translator", "outsider", "admin", "anonymous"]
@@ -105,28 +105,6 @@ def test_a_vote_after_close_is_refused(app, world):
     )
     assert "This vote is not open" in response.get_data(as_text=True)
     assert services.ballot_count(world["poll"]) == 0
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_only_officers_open_close_and_publish(app, world, role):
-    client = client_for(app, world, role)
-    poll = world["poll"]
-    expected = {True: 200, False: 403}[role in OFFICERS]
-    response = client.get(poll_url(poll, "/open"))
-    if role == "anonymous":
-        assert response.status_code == 302
-    else:  # refused before the poll is even looked up: nothing tells whether it exists
-        assert response.status_code == (200 if role in OFFICERS else 403)
-    if role in OFFICERS:
-        post(client, poll_url(poll, "/open"), page=poll_url(poll, "/open"))
-        db.session.refresh(poll)
-        assert poll.state is PollState.open
-    else:
-        open_(world)
-        response = client.get(poll_url(poll, "/close"))
-        assert response.status_code in ({302} if role == "anonymous" else {expected, 404})
-        db.session.refresh(poll)
-        assert poll.state is PollState.open
 
 
 def test_chair_sees_who_has_not_voted_and_closes_and_publishes(app, world):
