@@ -19,8 +19,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        database = Path(app.instance_path) / "consulta.db"
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+        database_file = Path(app.instance_path) / "consulta.db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"
 
     from app import database, errors, web
     from app.extensions import babel, csrf, db, login_manager, migrate

@@ -56,7 +56,7 @@ class Permission(StrEnum):
     #: Review, answer and schedule residents' proposals.
     manage_proposals = "manage_proposals"
     #: Add and correct translations of the council's texts.
-    translate = "translate"
+    translate_texts = "translate"
 
 
 class Access(StrEnum):
@@ -80,7 +80,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.secretary: frozenset(Permission),
     Role.member: frozenset({*_EVERY_MEMBER, Permission.attend}),
     Role.observer: frozenset({*_EVERY_MEMBER, Permission.attend}),
-    Role.translator: frozenset({*_EVERY_MEMBER, Permission.translate}),
+    Role.translator: frozenset({*_EVERY_MEMBER, Permission.translate_texts}),
 }
 #: Acts on one's own seat: an instance administrator holds these only as a member.
 PERSONAL = frozenset({Permission.attend, Permission.vote, Permission.set_listing})
@@ -176,14 +176,18 @@ def get_in_council_or_404(
     council = current_council()
     values = {"record_id": record_id, "council_id": council.id, **parents}
     record = (
-        db.session.execute(_in_council_statement(model, tuple(sorted(parents))), values)
+        db.session.execute(
+            # mypy does not count type[R] as Hashable; every class is.
+            _in_council_statement(model, tuple(sorted(parents))),  # type: ignore[arg-type]
+            values,
+        )
         .unique()
         .scalar_one_or_none()
     )
     if record is None:
         abort(404)
     if not by_private_link and not getattr(record, "is_public", True):
-        managers = {getattr(model, "managed_by", None), also} - {None}
+        managers = {p for p in (getattr(model, "managed_by", None), also) if p is not None}
         if not any(can(current_user, permission, council) for permission in managers):
             abort(404)
     return record

@@ -92,6 +92,7 @@ def extract() -> None:
 @translate.command()
 def update() -> None:
     """Extract, then merge new strings into every catalog."""
+    assert extract.callback is not None
     extract.callback()
     pybabel(
         "update",
@@ -138,7 +139,11 @@ def fix_plural_headers() -> None:
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():
             text = po.read_text(encoding="utf-8")
-            text = header.sub(lambda _m, rule=rule: f'"Plural-Forms: {rule}\\n"', text, count=1)
+
+            def plural_forms(_match: re.Match[str], rule: str = rule) -> str:
+                return f'"Plural-Forms: {rule}\\n"'
+
+            text = header.sub(plural_forms, text, count=1)
             po.write_text(text, encoding="utf-8")
 
 
@@ -151,6 +156,7 @@ def fill_source_catalog() -> None:
         if not message.id:
             continue
         if isinstance(message.id, tuple):  # plurals: the singular, then the plural form
+            assert message.string is not None  # Babel gives plurals ('', '') when untranslated
             if not all(message.string):
                 message.string = message.id
         elif not message.string:

@@ -1,11 +1,12 @@
 """Safe redirects: only to paths on this site."""
 
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import redirect, url_for
 
 
-def is_local(target: str | None) -> bool:
+def is_local(target: str | None) -> TypeGuard[str]:
     if not target:
         return False
     parts = urlsplit(target)

@@ -1,14 +1,15 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +29,8 @@ class User(UserMixin, db.Model):
     sessions = relationship("UserSession", back_populates="user", cascade="all, delete-orphan")
 
     #: The device session this request was authenticated with (not stored).
+    if TYPE_CHECKING:  # declared for type checkers only: a plain annotation would be mapped
+        session_token: str | None
     session_token = None
 
     @property
@@ -41,7 +44,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in device. Deleting the row signs that device out."""
 
     __tablename__ = "user_sessions"
@@ -54,7 +57,7 @@ class UserSession(db.Model):
     user = relationship("User", back_populates="sessions")
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """A failed sign-in, counted per account and per address to throttle guessing."""
 
     __tablename__ = "login_failures"
@@ -66,7 +69,7 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     __tablename__ = "password_resets"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,10 +5,12 @@ import hmac
 import math
 from datetime import timedelta
 from functools import cache
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -250,10 +252,13 @@ def find_password_reset(token: str) -> PasswordReset | None:
 
 def reset_password(reset: PasswordReset, new: str) -> User:
     check_password_rules(new)
-    used = db.session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())
+    used = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+            .values(used_at=utcnow())
+        ),
     )
     if used.rowcount != 1:
         raise DomainError(_("This link has already been used."))

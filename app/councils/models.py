@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth import Role
 from app.database import LabelledEnum, enum_type, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import Translated, TranslatedText
 
 role_type = enum_type(Role, "role")
@@ -41,7 +41,7 @@ class QuorumRule(LabelledEnum):
         return 0
 
 
-class Council(db.Model):
+class Council(Model):
     __tablename__ = "councils"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +92,7 @@ class Council(db.Model):
         return select(cls).where(cls.id == bindparam("council_id"))
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A person's seat in a council for a term. Ended memberships stay as history."""
 
     __tablename__ = "memberships"
@@ -127,7 +127,7 @@ class Membership(db.Model):
         )
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A single-use, expiring link that makes the person who opens it a council member."""
 
     __tablename__ = "invitations"

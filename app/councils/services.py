@@ -3,11 +3,13 @@
 import re
 import unicodedata
 from datetime import date
+from typing import Any, cast
 from zoneinfo import available_timezones
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from app import audit
 from app.accounts import services as accounts
@@ -270,15 +272,18 @@ def accept_invitation(
 
 def _claim(invitation: Invitation) -> bool:
     """Mark the invitation used in one statement, so two clicks cannot both use it."""
-    result = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.accepted_at.is_(None),
-            Invitation.withdrawn_at.is_(None),
-            Invitation.expires_at > utcnow(),
-        )
-        .values(accepted_at=utcnow())
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.id == invitation.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.withdrawn_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .values(accepted_at=utcnow())
+        ),
     )
     return result.rowcount == 1
 

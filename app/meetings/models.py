@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from app.auth import Permission
 from app.database import LabelledEnum, enum_type, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import Translated, TranslatedText
 
 
@@ -54,7 +54,7 @@ class Presence(LabelledEnum):
         return {cls.present: _l("Present"), cls.excused: _l("Excused"), cls.absent: _l("Absent")}
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +113,7 @@ class Meeting(db.Model):
         return select(cls).where(cls.council_id == bindparam("council_id"))
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,7 +149,7 @@ class AgendaItem(db.Model):
         )
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """One member at one meeting: present, excused or absent, with arrival and departure."""
 
     __tablename__ = "attendances"
@@ -171,7 +171,7 @@ class Attendance(db.Model):
         return self.presence is Presence.present and self.left_at is None
 
 
-class Document(db.Model):
+class Document(Model):
     """An uploaded file, stored under the instance folder with a random name."""
 
     __tablename__ = "documents"

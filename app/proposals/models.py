@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from app.auth import Permission
 from app.database import LabelledEnum, enum_type, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import Translated, TranslatedText
 
 
@@ -72,7 +72,7 @@ PUBLIC_STATES = frozenset(
 )
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     __tablename__ = "proposals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -162,7 +162,7 @@ class Proposal(db.Model):
         return None
 
 
-class ProposalEvent(db.Model):
+class ProposalEvent(Model):
     """One step in a proposal's history: a state change with the council's answer, or an edit."""
 
     __tablename__ = "proposal_events"
@@ -205,7 +205,7 @@ class ProposalEvent(db.Model):
         return ProposalState(self.to_state) if self.to_state else None
 
 
-class Endorsement(db.Model):
+class Endorsement(Model):
     __tablename__ = "endorsements"
     __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
 

@@ -56,12 +56,12 @@ class Submission:
 class AlreadyReceived(DomainError):
     """The same form was sent twice (a double tap, a reload): the proposal is stored once."""
 
-    def __init__(self, proposal: Proposal):
+    def __init__(self, proposal: Proposal | None):
         super().__init__(_l("This proposal was already sent."))
         self.proposal = proposal
 
 
-def address_key(address: str) -> str:
+def address_key(address: str | None) -> str:
     """A keyed hash of the sender's address: enough to count, useless to identify."""
     secret = current_app.config["SECRET_KEY"].encode()
     return hmac.new(secret, (address or "").encode(), hashlib.sha256).hexdigest()
@@ -95,7 +95,12 @@ def by_submission_key(key: str) -> Proposal | None:
 
 
 def submit(
-    council: Council, submission: Submission, *, author, address: str, submission_key: str
+    council: Council,
+    submission: Submission,
+    *,
+    author,
+    address: str | None,
+    submission_key: str,
 ) -> tuple[Proposal | None, str | None]:
     """Store a proposal; returns it and its private tracking token (shown once, stored hashed).
 

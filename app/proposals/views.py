@@ -120,10 +120,10 @@ def new(slug: str):
                 address=request.remote_addr,
                 submission_key=key,
             )
-        if done and proposal is None:
-            # A robot filled the hidden field: answer as if all went well; nothing was stored.
-            return render_template("proposals/received.html", council=council, token=None)
         if done:
+            if proposal is None or token is None:
+                # A robot filled the hidden field: answer as if all went well; nothing was stored.
+                return render_template("proposals/received.html", council=council, token=None)
             _remember_receipt(key, proposal, token)
             emailed = _email_receipt(proposal, token)
             if emailed:

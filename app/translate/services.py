@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,8 +25,9 @@ class Translatable:
 
     model: type
     fields: dict[str, object]
-    council_of: Callable[[object], Council]
-    after_change: Callable[[object], None] = field(default=lambda obj: None)
+    #: Each kind passes records of its own model.
+    council_of: Callable[[Any], Council]
+    after_change: Callable[[Any], None] = field(default=lambda obj: None)
 
 
 KINDS: dict[str, Translatable] = {

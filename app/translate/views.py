@@ -34,13 +34,15 @@ def load(kind: str, obj_id: int):
     """Any kind of council text, drafts and proposals under review included."""
     if kind not in services.KINDS:
         abort(404)
-    return get_in_council_or_404(services.KINDS[kind].model, obj_id, also=Permission.translate)
+    return get_in_council_or_404(
+        services.KINDS[kind].model, obj_id, also=Permission.translate_texts
+    )
 
 
 def target_language(council, original_langs: set[str]) -> str:
     """The language to translate into: asked for, else the reader's, else the first missing."""
     wanted = request.values.get("to")
-    if wanted in council.languages:
+    if wanted is not None and wanted in council.languages:
         return wanted
     candidates = [current_locale()] + council.languages
     for code in candidates:
@@ -61,7 +63,7 @@ def translate_url(kind: str, obj_id: int, lang: str, **kwargs) -> str:
 
 
 @bp.get("")
-@requires(Permission.translate)
+@requires(Permission.translate_texts)
 def worklist(slug: str):
     council = current_council()
     return render_template(
@@ -72,7 +74,7 @@ def worklist(slug: str):
 
 
 @bp.route("/<kind>/<int:obj_id>", methods=["GET", "POST"])
-@requires(Permission.translate)
+@requires(Permission.translate_texts)
 def translate(slug: str, kind: str, obj_id: int):
     council = current_council()
     obj = load(kind, obj_id)
@@ -104,7 +106,7 @@ def translate(slug: str, kind: str, obj_id: int):
 
 
 @bp.post("/<kind>/<int:obj_id>/machine")
-@requires(Permission.translate)
+@requires(Permission.translate_texts)
 def machine(slug: str, kind: str, obj_id: int):
     council = current_council()
     obj = load(kind, obj_id)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import (
 
 from app.auth import Permission
 from app.database import LabelledEnum, enum_type, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.i18n import Translated, TranslatedText
 from app.meetings.models import AgendaItem, Meeting
 
@@ -74,7 +74,7 @@ class PollState(LabelledEnum):
         }
 
 
-class Poll(db.Model):
+class Poll(Model):
     __tablename__ = "polls"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,7 +145,7 @@ class Poll(db.Model):
         return next((o for o in self.options if o.key == key), None)
 
 
-class PollOption(db.Model):
+class PollOption(Model):
     __tablename__ = "poll_options"
     __table_args__ = (UniqueConstraint("poll_id", "key"),)
 
@@ -167,7 +167,7 @@ class PollOption(db.Model):
         return option_label(self)
 
 
-class Ballot(db.Model):
+class Ballot(Model):
     """A named poll's ballot: who chose what. One per member and poll, enforced here."""
 
     __tablename__ = "ballots"
@@ -186,7 +186,7 @@ def _random_id() -> str:
     return uuid.uuid4().hex
 
 
-class VoteRecord(db.Model):
+class VoteRecord(Model):
     """A secret poll: the fact that a member voted, without the choice and without a time.
 
     The key is random and (on SQLite) the table has no rowid, so rows carry no insertion order
@@ -201,7 +201,7 @@ class VoteRecord(db.Model):
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
 
 
-class SecretBallot(db.Model):
+class SecretBallot(Model):
     """A secret poll's choice: no member, no time, a random key, no insertion order."""
 
     __tablename__ = "secret_ballots"

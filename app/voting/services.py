@@ -6,6 +6,7 @@ SQLite, SELECT … FOR UPDATE on PostgreSQL).
 """
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from flask_babel import force_locale
@@ -13,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.expression import BindParameter
 
 from app import audit
 from app.auth import Permission, can
@@ -104,7 +106,7 @@ def create_poll(item: AgendaItem, details: PollDetails, *, actor=None) -> Poll:
 
 def _entitled_query(entitlement: Entitlement, columns):
     """Voting members with a current term, in the room when the poll asks for presence."""
-    today = bindparam("today")
+    today: BindParameter[date] = bindparam("today")
     query = select(*columns).where(
         Membership.council_id == bindparam("council_id"),
         Membership.voting_right.is_(True),
