@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
+# Links in emails and QR codes start with this address (set it to the public one in production).
+CONSULTA_BASE_URL ?= http://$(HOST):$(PORT)
+export CONSULTA_BASE_URL
 
 .PHONY: chromium run install install-test translations migrate test test-postgres e2e unit lint i18n-update i18n-check bench clean
 

@@ -6,6 +6,9 @@ CONSULTA_INSTANCE  the data folder (database, secret, uploads); default: ./insta
 DOCUMENT_MAX_MB   largest document upload, in MB (default 10).
 MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS, MAIL_FROM  outgoing email.
 TRANSLATION_API_URL, TRANSLATION_API_KEY  a LibreTranslate-compatible service (optional).
+CONSULTA_BASE_URL  the site's address as people reach it, e.g. https://council.example.org:
+                  every link in an email, calendar or QR code starts with it (required in
+                  production; the request's Host header is never used for links).
 """
 
 import os
@@ -31,6 +34,8 @@ def database_url(url: str | None) -> str | None:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    #: Scheme, host and port of the site, without a trailing slash (see external_url()).
+    BASE_URL = os.environ.get("CONSULTA_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -77,6 +82,7 @@ class Config:
 
 
 class ProductionConfig(Config):
+    BASE_URL = os.environ.get("CONSULTA_BASE_URL", "").rstrip("/")
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
@@ -86,6 +92,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = None  # the test fixture decides
+    BASE_URL = "https://consulta.test"
     # Hashing cost is not what the tests are about.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a password
 

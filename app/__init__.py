@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -18,6 +19,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret(app.instance_path)
+    if not app.config["BASE_URL"]:
+        raise RuntimeError(
+            "Set CONSULTA_BASE_URL to the site's address, e.g. https://council.example.org"
+        )
+    if app.config.get("HSTS"):  # production: answer only to the site's own name
+        app.config.setdefault("TRUSTED_HOSTS", [urlsplit(app.config["BASE_URL"]).hostname])
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         database_file = Path(app.instance_path) / "consulta.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"

@@ -9,12 +9,14 @@ their reads run in an ordinary transaction, and SQLite's write lock is taken onl
 writes (see ``app.database``).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 
 from flask import flash
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.database import write_intent
 from app.errors import DomainError
@@ -87,3 +89,24 @@ def begin_writing() -> None:
     next transaction begins with BEGIN IMMEDIATE, so the lock is held only while writing."""
     commit_keeping_loaded()
     write_intent.set(True)
+
+
+_AFTER_COMMIT = "consulta.after_commit"
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction has committed; never if it rolls back.
+
+    For work that must not happen inside the transaction (VACUUM, a WAL checkpoint)."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)

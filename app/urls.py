@@ -1,9 +1,9 @@
-"""Safe redirects: only to paths on this site."""
+"""Links: safe redirects (only to paths on this site), and the full links that leave it."""
 
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
-from flask import redirect, url_for
+from flask import current_app, redirect, url_for
 
 
 def is_local(target: str | None) -> TypeGuard[str]:
@@ -21,3 +21,9 @@ def is_local(target: str | None) -> TypeGuard[str]:
 
 def redirect_back(target: str | None, fallback_endpoint: str = "site.home", **values):
     return redirect(target if is_local(target) else url_for(fallback_endpoint, **values))
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A full link for emails, calendars and QR codes: built from CONSULTA_BASE_URL, never
+    from the request's Host header (which whoever sends the request chooses)."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)

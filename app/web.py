@@ -23,6 +23,7 @@ from app.i18n import (
     translated_note,
 )
 from app.text import render_markdown
+from app.urls import external_url
 
 CSP = "; ".join(
     [
@@ -55,7 +56,7 @@ def init_app(app: Flask) -> None:
             remember_language(response, chosen)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
         LANGUAGES=LANGUAGES,
         UI_LOCALES=UI_LOCALES,
         Permission=Permission,
+        external_url=external_url,
         can=can,
         endonym=endonym,
         language_name=language_name,

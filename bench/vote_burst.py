@@ -294,7 +294,7 @@ def run(database_url: str, members: int, workers: int, spread: float, follow: bo
         def ready(voter):
             try:
                 voter.sign_in()
-                voter.csrf = voter.token(f"{poll_path}/confirm?choice=yes")
+                voter.csrf = voter.token(poll_path)
             except Exception as error:  # noqa: BLE001 - reported, not hidden
                 failures.append(f"{voter.email}: {error!r}")
                 voter.csrf = ""

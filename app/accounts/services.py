@@ -199,6 +199,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_password_rules(new)
     user.password_hash = hash_password(new)
     end_all_sessions(user, keep=user.session_token)
+    cancel_password_resets(user)
     audit.record("account.password_changed", user, actor=user)
 
 
@@ -240,6 +241,16 @@ def create_password_reset(user: User, *, actor: User | None = None) -> str:
     return token
 
 
+def cancel_password_resets(user: User) -> None:
+    """Once a password is chosen, no older link may choose another (one may sit in a mailbox
+    someone else reads)."""
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
 def find_password_reset(token: str) -> PasswordReset | None:
     """The reset for ``token`` if it is unused, unexpired and its account active."""
     reset = db.session.scalar(
@@ -265,5 +276,6 @@ def reset_password(reset: PasswordReset, new: str) -> User:
     user = reset.user
     user.password_hash = hash_password(new)
     end_all_sessions(user)
+    cancel_password_resets(user)
     audit.record("account.password_reset_used", user, actor=user)
     return user

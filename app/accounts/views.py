@@ -20,7 +20,7 @@ from app.forms import ActionForm
 from app.i18n import remember_language
 from app.mail import mail_enabled, send_email
 from app.transactions import action
-from app.urls import redirect_back
+from app.urls import external_url, redirect_back
 
 bp = Blueprint("accounts", __name__)
 
@@ -91,7 +91,7 @@ def change_password():
 
 
 def email_reset_link(user: User, token: str) -> tuple[str, bool]:
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     if not mail_enabled():
         return link, False
     with force_locale(user.locale):

@@ -31,6 +31,7 @@ from app.forms import ActionForm
 from app.i18n import current_locale
 from app.mail import mail_enabled, send_email
 from app.transactions import action
+from app.urls import external_url
 
 bp = Blueprint("councils", __name__)
 
@@ -187,7 +188,7 @@ def invite(slug: str):
                 actor=current_user,
             )
         if done:
-            link = url_for("councils.accept_invitation", token=token, _external=True)
+            link = external_url("councils.accept_invitation", token=token)
             return render_template(
                 "councils/invitation_created.html",
                 council=council,

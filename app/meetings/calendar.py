@@ -3,11 +3,11 @@
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from flask import url_for
 from icalendar import Calendar, Event
 
 from app.councils.models import Council
 from app.meetings.models import Meeting, MeetingState
+from app.urls import external_url
 
 
 def _calendar(council: Council) -> Calendar:
@@ -29,9 +29,7 @@ def _event(meeting: Meeting) -> Event:
     event.add("dtend", meeting.ends_at.replace(tzinfo=UTC).astimezone(zone))
     event.add("summary", meeting.title.shown().text)
     event.add("sequence", meeting.sequence)
-    url = url_for(
-        "meetings.meeting", slug=meeting.council.slug, meeting_id=meeting.id, _external=True
-    )
+    url = external_url("meetings.meeting", slug=meeting.council.slug, meeting_id=meeting.id)
     event.add("url", url)
     description = [meeting.description.shown().text, url]
     if meeting.state is MeetingState.cancelled:

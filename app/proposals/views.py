@@ -21,6 +21,7 @@ from app.proposals.forms import (
 )
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalState, Topic
 from app.transactions import action
+from app.urls import external_url
 
 bp = Blueprint("proposals", __name__, url_prefix="/councils/<slug>/proposals")
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def _email_receipt(proposal: Proposal, token: str) -> bool | None:
     """Send the author their tracking link; None when there is nobody or nothing to send with."""
     if not proposal.contact_email or not mail_enabled():
         return None
-    link = url_for("proposals.track", slug=proposal.council.slug, token=token, _external=True)
+    link = external_url("proposals.track", slug=proposal.council.slug, token=token)
     body = render_template("proposals/email/receipt.txt", proposal=proposal, link=link)
     try:
         return send_email(

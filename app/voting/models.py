@@ -3,7 +3,16 @@ from datetime import datetime
 from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Select, String, UniqueConstraint, bindparam, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    LargeBinary,
+    Select,
+    String,
+    UniqueConstraint,
+    bindparam,
+    select,
+)
 from sqlalchemy.orm import (
     Mapped,
     backref,
@@ -201,8 +210,22 @@ class VoteRecord(Model):
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
 
 
+class SealedBallot(Model):
+    """A pseudo-anonymous choice while its poll is open: encrypted (``app.voting.seal``) with a
+    key that is not in the database, all of one size; opened and deleted at the close."""
+
+    __tablename__ = "sealed_ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_id)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary(128))
+
+
 class SecretBallot(Model):
-    """A secret poll's choice: no member, no time, a random key, no insertion order."""
+    """A closed pseudo-anonymous poll's choice: no member, no time, a random key; written at
+    the close, all at once and sorted by choice, so neither order nor transaction links it to
+    a voter."""
 
     __tablename__ = "secret_ballots"
     __table_args__ = ({"sqlite_with_rowid": False},)

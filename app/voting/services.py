@@ -12,7 +12,7 @@ from functools import cache
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import bindparam, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.expression import BindParameter
 
@@ -35,7 +35,8 @@ from app.meetings.models import (
 from app.proposals import services as proposals
 from app.proposals.models import ProposalState
 from app.text import clean_plain
-from app.voting import tally
+from app.transactions import after_commit
+from app.voting import seal, tally
 from app.voting.models import (
     Ballot,
     Entitlement,
@@ -44,6 +45,7 @@ from app.voting.models import (
     PollMethod,
     PollOption,
     PollState,
+    SealedBallot,
     SecretBallot,
     VoteRecord,
 )
@@ -244,13 +246,52 @@ def cast_vote(poll: Poll, membership: Membership | None, choice: str, *, actor=N
             db.session.execute(
                 insert(VoteRecord).values(poll_id=poll.id, membership_id=membership.id)
             )
-            db.session.execute(insert(SecretBallot).values(poll_id=poll.id, choice=choice))
+            db.session.execute(
+                insert(SealedBallot).values(poll_id=poll.id, sealed=seal.seal(poll.id, choice))
+            )
     except IntegrityError:
         # Lazy: translated once the caller has rolled back (on PostgreSQL the transaction is
         # unusable until then, and translating may read the session).
         raise DomainError(_l("You have already voted. Each vote is final.")) from None
-    # The audit trail shows that a member voted, never how (and only in named polls, whom).
-    audit.record("poll.voted", poll, actor=actor, council=poll.council)
+    # The audit trail shows that a member voted, never how; in a pseudo-anonymous poll, not
+    # even who: only that the poll received a ballot.
+    named = poll.method is PollMethod.named
+    audit.record("poll.voted", poll, actor=actor if named else None, council=poll.council)
+
+
+def _unseal_ballots(poll: Poll) -> None:
+    """Open the sealed ballots and store them as plain anonymous ones, sorted by choice, all
+    in the closing transaction: neither their order nor their transaction follows the votes.
+    The sealed rows go; their pages are wiped once the close is committed."""
+    sealed = db.session.scalars(select(SealedBallot.sealed).where(SealedBallot.poll_id == poll.id))
+    # Plain ballots stored while open by an older version are mixed in, and re-sorted too.
+    earlier = db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
+    choices = sorted([seal.unseal(poll.id, blob) for blob in sealed] + list(earlier))
+    db.session.execute(delete(SealedBallot).where(SealedBallot.poll_id == poll.id))
+    db.session.execute(delete(SecretBallot).where(SecretBallot.poll_id == poll.id))
+    if choices:
+        db.session.execute(
+            insert(SecretBallot), [{"poll_id": poll.id, "choice": choice} for choice in choices]
+        )
+    after_commit(_wipe_deleted_pages)
+
+
+def _wipe_deleted_pages() -> None:
+    """Leave no copy of the sealed ballots behind: PostgreSQL keeps deleted rows until a
+    VACUUM; SQLite (secure_delete is on) keeps old page images in its log until a checkpoint,
+    done here without waiting for readers (a vote's pages are being read all the time)."""
+    connection = db.engine.raw_connection()
+    try:
+        if db.engine.dialect.name == "postgresql":
+            connection.driver_connection.autocommit = True  # VACUUM runs outside transactions
+            try:
+                connection.cursor().execute("VACUUM sealed_ballots")
+            finally:
+                connection.driver_connection.autocommit = False
+        elif db.engine.dialect.name == "sqlite":
+            connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        connection.close()
 
 
 def stored_choices(poll: Poll) -> list[str]:
@@ -280,6 +321,8 @@ def close_poll(poll: Poll, *, actor=None) -> tally.Result:
         raise DomainError(Poll.REFUSAL % {"state": poll.state.label, "target": P.closed.label})
     poll.closed_at = utcnow()
     poll.quorum_at_close = meetings.quorum(poll.meeting).reached
+    if poll.method is PollMethod.secret:
+        _unseal_ballots(poll)
     voted = voted_membership_ids(poll)
     entitled = {m.id for m in entitled_memberships(poll)} | voted
     result = recount(poll, entitled=len(entitled))

@@ -11,6 +11,7 @@ from app.forms import ActionForm
 from app.i18n import format_local
 from app.meetings.models import AgendaItem, Meeting
 from app.transactions import action, begin_writing, reads_first
+from app.urls import external_url
 from app.voting import services
 from app.voting.forms import PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
@@ -84,18 +85,35 @@ def poll(slug: str, poll_id: int):
     )
 
 
-@bp.get("/polls/<int:poll_id>/confirm")
+@bp.after_request
+def no_referrer(response):
+    """A vote's pages tell no other site (nor this one's logs) where the member came from."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/polls/<int:poll_id>/confirm")
 @requires(Access.signed_in)
 def confirm(slug: str, poll_id: int):
-    """The second screen: the choice repeated in words, and one button to make it final."""
+    """The second screen: the choice repeated in words, and one button to make it final.
+
+    Posted, so that no URL carries the choice; and as long whatever the choice, so that the
+    size of the encrypted answer does not give it away."""
     poll = load_poll(poll_id)
-    choice = poll.option(request.args.get("choice", ""))
+    form = VoteForm()
+    choice = poll.option(form.choice.data or "") if form.validate_on_submit() else None
     if choice is None:
         flash(_("Choose one of the options."), "error")
         return redirect(poll_url(poll))
-    return render_template(
-        "voting/confirm.html", poll=poll, council=poll.council, choice=choice, form=ActionForm()
-    )
+    pages = {
+        option.key: render_template(
+            "voting/confirm.html", poll=poll, council=poll.council, choice=option, form=form
+        )
+        for option in poll.options
+    }
+    longest = max(len(page.encode()) for page in pages.values())
+    page = pages[choice.key]
+    return page + "<!--" + " " * (longest - len(page.encode())) + "-->\n"
 
 
 @bp.post("/polls/<int:poll_id>/vote")
@@ -176,7 +194,7 @@ def publish_poll(slug: str, poll_id: int):
 @requires(Access.anyone)
 def projector(slug: str, poll_id: int):
     poll = load_poll(poll_id)
-    qr = segno.make(poll_url(poll, _external=True), error="m")
+    qr = segno.make(external_url("voting.poll", slug=poll.council.slug, poll_id=poll.id), error="m")
     return render_template(
         "voting/projector.html",
         poll=poll,

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -227,7 +228,8 @@ def test_password_reset_link_works_once(app, client, make_user):
     html = response.get_data(as_text=True)
     assert "No email was sent" in html
     link = html.split('<code class="copyable">')[1].split("</code>")[0]
-    path = link.replace("http://localhost", "")
+    assert link.startswith("https://consulta.test/reset-password/")
+    path = link.replace("https://consulta.test", "")
 
     stranger = app.test_client()
     response = post(
@@ -273,3 +275,53 @@ def test_admin_pages_are_for_admins_only(client, make_user):
     assert client.get("/admin/users").status_code == 403
     assert client.get(f"/admin/users/{member.id}/deactivate").status_code == 403
     assert post(client, f"/admin/users/{member.id}/reset-link").status_code == 403
+
+
+def test_a_reset_link_never_takes_its_address_from_the_host_header(app, client, make_user, smtp):
+    """Whoever sends the request chooses its Host header: a link built from it would carry the
+    reset token to their site."""
+    make_user("amina@example.org")
+    page = client.get("/forgot-password", headers={"Host": "evil.example"}).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/forgot-password",
+        data={"csrf_token": csrf, "email": "amina@example.org"},
+        headers={"Host": "evil.example"},
+    )
+    assert response.status_code == 302
+    (message,) = smtp.to("amina@example.org")
+    body = message.get_content()
+    assert "evil.example" not in body
+    assert "https://consulta.test/reset-password/" in body
+
+
+def test_using_a_reset_link_or_changing_the_password_cancels_the_other_links(app, make_user):
+    member = make_user("member@example.org")
+    first = services.create_password_reset(member)
+    second = services.create_password_reset(member)
+    third = services.create_password_reset(member)
+    db.session.commit()
+    path = f"/reset-password/{second}"
+    post(
+        app.test_client(),
+        path,
+        {"password": "new secret words", "confirm": "new secret words"},
+        page=path,
+    )
+    assert app.test_client().get(f"/reset-password/{first}").status_code == 404
+    assert app.test_client().get(f"/reset-password/{third}").status_code == 404
+    fourth = services.create_password_reset(member)
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, "member@example.org", "new secret words")
+    post(
+        client,
+        "/profile/password",
+        {
+            "current_password": "new secret words",
+            "password": "other secret words",
+            "confirm": "other secret words",
+        },
+        page="/profile/password",
+    )
+    assert app.test_client().get(f"/reset-password/{fourth}").status_code == 404

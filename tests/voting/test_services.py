@@ -128,8 +128,11 @@ def test_secret_ballots_cannot_be_linked_to_who_cast_them(council, meeting):
     assert ballot_columns == {"id", "poll_id", "choice"}  # no member, no time
     assert record_columns == {"id", "poll_id", "membership_id"}  # no choice, no time
     assert db.session.scalar(select(db.func.count()).select_from(Ballot)) == 0
-    assert sorted(services.stored_choices(poll)) == ["no", "yes", "yes"]
+    assert services.stored_choices(poll) == []  # sealed until the close
     assert services.voted_membership_ids(poll) == {m.id for m in voters(council)[:3]}
+    services.close_poll(poll)
+    db.session.commit()
+    assert services.stored_choices(poll) == ["no", "yes", "yes"]  # sorted, not in voting order
     # Random keys: their order says nothing about the order of voting.
     keys = (
         db.session.scalars(select(SecretBallot.id)).all()
@@ -268,10 +271,12 @@ def test_simultaneous_ballots_are_neither_lost_nor_doubled(
     poll = db.session.get(Poll, poll_id)
     assert outcomes.count("stored") == 30 and outcomes.count("refused") == 3
     assert services.ballot_count(poll) == 30
+    assert poll.state is PollState.open
+    services.close_poll(poll)
+    db.session.commit()
     choices = services.stored_choices(poll)
     assert len(choices) == 30
     assert choices.count("no") == 10 and choices.count("yes") == 20
-    assert poll.state is PollState.open
 
 
 def test_every_closed_poll_of_the_demo_recounts_to_its_published_result(app):

@@ -59,10 +59,10 @@ def test_member_votes_in_two_steps_and_gets_a_receipt(app, world):
     client = client_for(app, world, "member")
     page = client.get(poll_url(poll)).get_data(as_text=True)
     assert 'name="choice" value="yes"' in page and "Yes" in page
-    confirm = client.get(poll_url(poll, "/confirm?choice=no")).get_data(as_text=True)
-    assert "You are voting: No" in confirm
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    confirm = client.post(poll_url(poll, "/confirm"), data={"csrf_token": token, "choice": "no"})
+    assert "You are voting: No" in confirm.get_data(as_text=True)
     assert services.ballot_count(poll) == 0  # choosing is not voting
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', confirm).group(1)
     response = client.post(
         poll_url(poll, "/vote"), data={"csrf_token": token, "choice": "no"}, follow_redirects=True
     )
