@@ -38,6 +38,11 @@ class Role(LabelledEnum):
             cls.translator: _l("Translator"),
         }
 
+    @property
+    def may_vote(self) -> bool:
+        """Observers and translators take part without a vote."""
+        return self in (Role.chair, Role.secretary, Role.member)
+
 
 class Permission(StrEnum):
     edit_council = "edit_council"

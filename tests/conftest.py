@@ -99,10 +99,11 @@ def make_council(app):
 
 @pytest.fixture
 def add_member(app):
-    def add(council, user, role: Role = Role.member, *, voting_right: bool = True, **kwargs):
-        membership = councils.add_membership(
-            council, user, role, voting_right=voting_right, **kwargs
-        )
+    def add(council, user, role: Role = Role.member, *, voting_right: bool | None = None, **kw):
+        """A membership; with a vote by default where the role may hold one."""
+        if voting_right is None:
+            voting_right = Role(role).may_vote
+        membership = councils.add_membership(council, user, role, voting_right=voting_right, **kw)
         db.session.commit()
         db.session.refresh(user)
         return membership

@@ -88,7 +88,7 @@ def test_every_page_has_the_accessible_frame(client):
 
 def test_no_third_party_requests_or_inline_scripts(client):
     html = client.get("/sign-in").get_data(as_text=True)
-    assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
+    assert "http://" not in html.replace("https://consulta.test", "") and "https://" not in html
     assert "<script>" not in html and " style=" not in html and "<style" not in html
 
 

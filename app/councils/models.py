@@ -82,7 +82,9 @@ class Council(Model):
 
     @property
     def voting_memberships(self) -> list["Membership"]:
-        return [m for m in self.memberships if m.is_current and m.voting_right]
+        """Who counts for quorum: current members with a vote, in a role that may hold one,
+        whose account is active."""
+        return [m for m in self.memberships if m.is_current and m.has_vote]
 
     def __repr__(self) -> str:
         return f"<Council {self.slug}>"
@@ -116,6 +118,11 @@ class Membership(Model):
     @classmethod
     def in_council(cls) -> Select:
         return select(cls).where(cls.council_id == bindparam("council_id"))
+
+    @property
+    def has_vote(self) -> bool:
+        """The right to vote counts only in a role that may hold it, for an active account."""
+        return self.voting_right and self.role.may_vote and self.user.active
 
     @property
     def is_current(self) -> bool:

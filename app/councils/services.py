@@ -118,6 +118,11 @@ def update_council(
     audit.record("council.updated", council, actor=actor, language=lang)
 
 
+def _check_voting_right(role: Role, voting_right: bool) -> None:
+    if voting_right and not Role(role).may_vote:
+        raise DomainError(_("Only the chair, the secretary and members can have a vote."))
+
+
 def _check_term(term_start: date, term_end: date | None) -> None:
     if term_end is not None and term_end < term_start:
         raise DomainError(_("The end of the term cannot be before its start."))
@@ -140,6 +145,7 @@ def add_membership(
         )
     term_start = term_start or utcnow().date()
     _check_term(term_start, term_end)
+    _check_voting_right(role, voting_right)
     membership = Membership(
         council=council,
         user=user,
@@ -168,6 +174,7 @@ def update_membership(
     if membership.ended_at is not None:
         raise DomainError(_("This membership has ended and can no longer be changed."))
     _check_term(term_start, term_end)
+    _check_voting_right(role, voting_right)
     before = {"role": str(membership.role), "voting_right": membership.voting_right}
     membership.role = Role(role)
     membership.voting_right = voting_right
@@ -205,6 +212,7 @@ def create_invitation(
     council: Council, email: str, role: Role, *, voting_right: bool, actor: User | None = None
 ) -> str:
     """A single-use link for ``email`` to join ``council``; returns the token for the link."""
+    _check_voting_right(role, voting_right)
     token, token_hash = new_token()
     invitation = Invitation(
         token_hash=token_hash,

@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.expression import BindParameter
 
 from app import audit
-from app.auth import Permission, can
+from app.accounts.models import User
+from app.auth import Permission, Role, can
 from app.councils.models import Membership
 from app.database import utcnow
 from app.errors import DomainError
@@ -107,9 +108,15 @@ def create_poll(item: AgendaItem, details: PollDetails, *, actor=None) -> Poll:
 
 
 def _entitled_query(entitlement: Entitlement, columns):
-    """Voting members with a current term, in the room when the poll asks for presence."""
+    """Voting members with a current term and an active account, in a role that may vote, in
+    the room when the poll asks for presence (the SQL of ``Membership.has_vote``)."""
     today: BindParameter[date] = bindparam("today")
-    query = select(*columns).where(
+    query = (
+        select(*columns)
+        .join(User, User.id == Membership.user_id)
+        .where(User.active.is_(True), Membership.role.in_([r for r in Role if r.may_vote]))
+    )
+    query = query.where(
         Membership.council_id == bindparam("council_id"),
         Membership.voting_right.is_(True),
         Membership.ended_at.is_(None),
@@ -282,12 +289,13 @@ def _wipe_deleted_pages() -> None:
     done here without waiting for readers (a vote's pages are being read all the time)."""
     connection = db.engine.raw_connection()
     try:
-        if db.engine.dialect.name == "postgresql":
-            connection.driver_connection.autocommit = True  # VACUUM runs outside transactions
+        driver = connection.driver_connection
+        if db.engine.dialect.name == "postgresql" and driver is not None:
+            driver.autocommit = True  # VACUUM runs outside transactions
             try:
                 connection.cursor().execute("VACUUM sealed_ballots")
             finally:
-                connection.driver_connection.autocommit = False
+                driver.autocommit = False
         elif db.engine.dialect.name == "sqlite":
             connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:

@@ -138,7 +138,7 @@ def test_invitation_journey(app, world):
     )
     html = response.get_data(as_text=True)
     assert "No email was sent" in html
-    path = re.search(r"http://localhost(/invitations/[^<\s]+)", html).group(1)
+    path = re.search(r"https://consulta\.test(/invitations/[^<\s]+)", html).group(1)
 
     newcomer = app.test_client()
     page = newcomer.get(path).get_data(as_text=True)

@@ -57,7 +57,7 @@ def send_proposal(client, **fields):
 
 
 def tracking_link(html):
-    return re.search(r'href="http://localhost(/councils/council-a/proposals/track/[^"]+)"', html)
+    return re.search(r'href="https://consulta\.test(/councils/council-a/proposals/track/[^"]+)"', html)
 
 
 def accepted(world, title="Benches", **kwargs):
@@ -181,7 +181,7 @@ def test_receipt_is_emailed_with_the_tracking_link(app, world, smtp):
     assert "We emailed you the tracking link." in page
     (message,) = smtp.to("layla@example.org")
     link = re.search(
-        r"http://localhost(/councils/council-a/proposals/track/\S+)", message.get_content()
+        r"https://consulta\.test(/councils/council-a/proposals/track/\S+)", message.get_content()
     ).group(1)
     assert app.test_client().get(link).status_code == 200
 

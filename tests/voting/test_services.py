@@ -316,3 +316,53 @@ def test_a_council_in_languages_the_interface_lacks_still_gets_an_answer(
     db.session.commit()
     assert proposal.state is ProposalState.rejected
     assert proposal.latest_answer.answer.get("en")
+
+
+def test_only_the_chair_the_secretary_and_members_may_hold_a_vote(council, make_user):
+    """Observers and translators take part without a vote, whatever a form sends."""
+    from app.councils import services as councils
+
+    for role in (Role.observer, Role.translator):
+        with pytest.raises(DomainError, match="can have a vote"):
+            councils.add_membership(council, make_user(), role, voting_right=True)
+        with pytest.raises(DomainError, match="can have a vote"):
+            councils.create_invitation(council, "x@example.org", role, voting_right=True)
+    observer = next(m for m in council.current_memberships if m.role is Role.observer)
+    with pytest.raises(DomainError, match="can have a vote"):
+        councils.update_membership(
+            observer,
+            role=Role.observer,
+            voting_right=True,
+            term_start=observer.term_start,
+            term_end=None,
+        )
+
+
+def test_a_vote_stored_for_an_observer_by_older_versions_counts_nowhere(council, meeting):
+    observer = next(m for m in council.current_memberships if m.role is Role.observer)
+    observer.voting_right = True  # as the invitation form used to store it
+    meetings.set_presence(meeting, observer, Presence.present)
+    db.session.commit()
+    poll = make_poll(meeting, entitlement="all")
+    services.open_poll(poll)
+    assert observer not in council.voting_memberships
+    assert observer not in services.entitled_memberships(poll)
+    with pytest.raises(DomainError, match="not entitled"):
+        services.cast_vote(poll, observer, "yes")
+    assert meetings.quorum(meeting).voting_members == 6
+
+
+def test_deactivated_accounts_count_towards_neither_quorum_nor_majority(council, meeting):
+    from app.accounts import services as accounts
+
+    gone = voters(council)[0]
+    before = meetings.quorum(meeting)
+    accounts.set_active(gone.user, False)
+    db.session.commit()
+    after = meetings.quorum(meeting)
+    assert after.voting_members == before.voting_members - 1
+    assert after.present == before.present - 1
+    poll = make_poll(meeting)
+    services.open_poll(poll)
+    assert gone not in services.entitled_memberships(poll)
+    assert services.turnout(poll).entitled == after.present
