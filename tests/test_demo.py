@@ -1,0 +1,52 @@
+"""The demo is seeded through the services, so its records have an audit trail like real ones."""
+
+from sqlalchemy import select
+
+from app.audit import AuditEvent
+from app.demo import seed_demo
+from app.extensions import db
+from app.meetings.models import AgendaItem, Meeting, MeetingState
+from app.proposals.models import Proposal, ProposalState
+
+
+def _actors(record) -> list[int | None]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent.actor_id).where(
+                AuditEvent.object_type == type(record).__name__,
+                AuditEvent.object_id == record.id,
+            )
+        )
+    )
+
+
+def test_every_demo_record_has_an_audit_event_with_a_person_behind_it(app):
+    council = seed_demo()
+    db.session.commit()
+    meetings = db.session.scalars(select(Meeting).filter_by(council_id=council.id)).all()
+    items = [item for meeting in meetings for item in meeting.items]
+    polls = [poll for item in items for poll in item.polls]
+    handled = db.session.scalars(
+        select(Proposal)
+        .filter_by(council_id=council.id)
+        .where(Proposal.state != ProposalState.submitted)
+    ).all()
+    assert len(meetings) == 3 and len(polls) == 4 and len(handled) == 7
+    for record in [council, *meetings, *items, *polls, *handled]:
+        assert any(actor is not None for actor in _actors(record)), record
+
+
+def test_a_proposal_sent_without_an_account_is_submitted_by_nobody_in_particular(app):
+    """The one demo proposal still awaiting review came from a resident without an account:
+    its only event has no actor, as for real anonymous proposals."""
+    seed_demo()
+    [waiting] = db.session.scalars(select(Proposal).filter_by(state=ProposalState.submitted))
+    assert _actors(waiting) == [None]
+
+
+def test_the_past_meeting_was_published_with_its_whole_agenda(app):
+    seed_demo()
+    past = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).first()
+    assert past.state is MeetingState.closed
+    assert past.items and all(item.added_late_at is None for item in past.items)
+    assert db.session.scalars(select(AgendaItem).filter(AgendaItem.proposals.any())).all()
