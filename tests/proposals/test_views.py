@@ -57,7 +57,8 @@ def send_proposal(client, **fields):
 
 
 def tracking_link(html):
-    return re.search(r'href="https://consulta\.test(/councils/council-a/proposals/track/[^"]+)"', html)
+    link = r'href="https://consulta\.test(/councils/council-a/proposals/track/[^"]+)"'
+    return re.search(link, html)
 
 
 def accepted(world, title="Benches", **kwargs):
