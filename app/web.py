@@ -6,7 +6,6 @@ from flask import Flask, request
 from flask_login import current_user
 
 from app.auth import Permission, can
-from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import (
     LANG_COOKIE,
@@ -42,13 +41,8 @@ CSP = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    @app.before_request
-    def remember_chosen_language():
-        chosen = requested_locale()
-        if chosen and current_user.is_authenticated and current_user.locale != chosen:
-            current_user.locale = chosen
-            db.session.commit()
-
+    # A language chosen with ?lang= is remembered in a cookie only: a GET never writes (pages
+    # are prefetched and embedded by other sites); the profile's language changes on its form.
     @app.after_request
     def headers(response):
         chosen = requested_locale()

@@ -41,14 +41,25 @@ def test_signed_in_person_gets_their_profile_language(client, make_user):
     assert html_lang(client.get("/", headers={"Accept-Language": "fr"})) == "ar"
 
 
-def test_switching_language_while_signed_in_updates_the_profile(app, client, make_user):
-    user = make_user("amina@example.org", locale="en")
-    sign_in(client, "amina@example.org")
-    client.get("/profile?lang=uk")
+def test_switching_language_is_remembered_on_the_device_and_never_written_by_a_get(
+    app, client, make_user
+):
+    """A GET never writes: browsers prefetch pages and other sites can embed any URL (even a
+    static file) in an image; concurrent writes would also fight over SQLite's lock."""
+    from app.audit import AuditEvent
     from app.extensions import db
 
+    user = make_user("amina@example.org", locale="en")
+    sign_in(client, "amina@example.org")
+    events = db.session.query(AuditEvent).count()
+    client.get("/static/css/consulta.css?lang=ar")
+    assert html_lang(client.get("/")) == "ar"
+    assert html_lang(client.get("/profile?lang=uk")) == "uk"
+    assert html_lang(client.get("/profile")) == "uk"  # remembered on this device
     db.session.refresh(user)
-    assert user.locale == "uk"
+    assert user.locale == "en" and db.session.query(AuditEvent).count() == events
+    # The profile's language is changed on purpose, with its form; other devices follow.
+    post(client, "/profile", {"display_name": "Amina", "locale": "uk"}, page="/profile")
     other_device = app.test_client()
     sign_in(other_device, "amina@example.org")
     other_device.delete_cookie("lang")

@@ -19,15 +19,16 @@ def requested_locale() -> str | None:
 
 
 def select_locale() -> str:
-    """?lang=, then the signed-in person's choice, the cookie, the browser, the council."""
+    """?lang=, then the choice remembered on this device (the cookie, which signing in and
+    saving the profile set to the profile's language), the profile, the browser, the council."""
     if not has_request_context():
         return DEFAULT_LOCALE
     if chosen := requested_locale():
         return chosen
-    if current_user.is_authenticated and current_user.locale in UI_LOCALES:
-        return current_user.locale
     if (cookie := request.cookies.get(LANG_COOKIE)) in UI_LOCALES:
         return cookie
+    if current_user.is_authenticated and current_user.locale in UI_LOCALES:
+        return current_user.locale
     if best := request.accept_languages.best_match(UI_LOCALES):
         return best
     council = g.get("council")

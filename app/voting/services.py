@@ -340,7 +340,6 @@ def close_poll(poll: Poll, *, actor=None) -> tally.Result:
         "result": result.to_json(),
     }
     transition(poll, P.closed, actor=actor, result=result.to_json(), quorum=poll.quorum_at_close)
-    _apply_outcome(poll, result, actor=actor)
     return result
 
 
@@ -387,8 +386,12 @@ def decided(poll: Poll) -> bool:
 
 
 def publish_poll(poll: Poll, *, actor=None) -> None:
+    """The result becomes public, and only then does it move the proposals it decided."""
     transition(poll, P.published, actor=actor)
     poll.published_at = utcnow()
+    result = result_of(poll)
+    if result is not None:
+        _apply_outcome(poll, result, actor=actor)
 
 
 def results_visible(poll: Poll, user) -> bool:

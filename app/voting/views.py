@@ -201,9 +201,7 @@ def projector(slug: str, poll_id: int):
         council=poll.council,
         qr=Markup(qr.svg_inline(scale=6, border=2, title=_("Scan to vote"))),  # noqa: S704
         turnout=services.turnout(poll),
-        result=services.result_of(poll)
-        if poll.state in (PollState.closed, PollState.published)
-        else None,
+        result=services.result_of(poll) if services.results_visible(poll, current_user) else None,
     )
 
 

@@ -132,7 +132,7 @@ def test_secret_ballots_cannot_be_linked_to_who_cast_them(council, meeting):
     assert services.voted_membership_ids(poll) == {m.id for m in voters(council)[:3]}
     services.close_poll(poll)
     db.session.commit()
-    assert services.stored_choices(poll) == ["no", "yes", "yes"]  # sorted, not in voting order
+    assert sorted(services.stored_choices(poll)) == ["no", "yes", "yes"]
     # Random keys: their order says nothing about the order of voting.
     keys = (
         db.session.scalars(select(SecretBallot.id)).all()
@@ -204,6 +204,10 @@ def test_a_decided_vote_moves_the_linked_proposal_with_an_answer(
     for membership, choice in zip(voters(council), choices, strict=False):
         services.cast_vote(poll, membership, choice)
     services.close_poll(poll)
+    db.session.commit()
+    # Nothing is decided in public before the result is published.
+    assert proposal.state is ProposalState.scheduled
+    services.publish_poll(poll)
     db.session.commit()
     assert proposal.state is outcome
     answer = proposal.latest_answer.answer
@@ -313,6 +317,7 @@ def test_a_council_in_languages_the_interface_lacks_still_gets_an_answer(
     services.open_poll(poll)
     services.cast_vote(poll, voter, "no")
     services.close_poll(poll)
+    services.publish_poll(poll)
     db.session.commit()
     assert proposal.state is ProposalState.rejected
     assert proposal.latest_answer.answer.get("en")

@@ -152,6 +152,10 @@ def test_projector_shows_a_qr_code_and_the_live_count_then_the_result(app, world
     status = client.get(poll_url(world["poll"], "/status.json")).get_json()
     assert status == {"state": "open", "ballots": 0, "entitled": 2, "text": "0 of 2 have voted."}
     services.close_poll(world["poll"])
+    db.session.commit()
+    # Closed is not published: the room's screen shows no result until the chair publishes it.
+    html = client.get(poll_url(world["poll"], "/projector")).get_data(as_text=True)
+    assert '<table class="result">' not in html
     services.publish_poll(world["poll"])
     db.session.commit()
     html = client.get(poll_url(world["poll"], "/projector")).get_data(as_text=True)
