@@ -43,19 +43,34 @@ def sniff(path: Path) -> str | None:
     return None
 
 
+#: More entries than any real office document has: a zip of a million empty files is refused.
+MAX_ENTRIES = 10_000
+#: The "mimetype" entry of an OpenDocument file is a few dozen bytes.
+MIMETYPE_MAX = 100
+
+
 def _office_type(path: Path) -> str | None:
+    """ODT/ODS by their "mimetype" entry, DOCX/XLSX by their parts. Nothing is decompressed
+    beyond a hundred bytes, whatever sizes the archive declares (a zip bomb stays small)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            entries = archive.infolist()
+            if len(entries) > MAX_ENTRIES:
+                return None
+            names = {entry.filename for entry in entries}
             if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
-                return declared if declared in (ODT, ODS) else None
+                with archive.open("mimetype") as entry:
+                    declared = entry.read(MIMETYPE_MAX + 1)
+                if len(declared) > MIMETYPE_MAX:
+                    return None
+                text = declared.decode("ascii", "replace").strip()
+                return text if text in (ODT, ODS) else None
             if "[Content_Types].xml" in names:
                 if "word/document.xml" in names:
                     return DOCX
                 if "xl/workbook.xml" in names:
                     return XLSX
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
         return None
     return None
 

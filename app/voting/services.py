@@ -334,11 +334,15 @@ def close_poll(poll: Poll, *, actor=None) -> tally.Result:
     voted = voted_membership_ids(poll)
     entitled = {m.id for m in entitled_memberships(poll)} | voted
     result = recount(poll, entitled=len(entitled))
-    poll.snapshot = {
+    snapshot = {
         "entitled": sorted(entitled),
         "voted": sorted(voted),
         "result": result.to_json(),
     }
+    if poll.method is PollMethod.named:
+        # Names as they were at the vote: renaming oneself later does not rewrite the record.
+        snapshot["roll_call"] = [[b.membership.user.display_name, b.choice] for b in _ballots(poll)]
+    poll.snapshot = snapshot
     transition(poll, P.closed, actor=actor, result=result.to_json(), quorum=poll.quorum_at_close)
     return result
 
@@ -416,13 +420,25 @@ def result_of(poll: Poll) -> tally.Result | None:
     )
 
 
-def roll_call(poll: Poll) -> list[Ballot]:
-    """Who voted what, for a closed named poll."""
-    if poll.method is not PollMethod.named or poll.state not in (P.closed, P.published):
-        return []
+@dataclass(frozen=True)
+class RollCallEntry:
+    name: str
+    choice: str
+
+
+def _ballots(poll: Poll) -> list[Ballot]:
     return list(
         db.session.scalars(select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.id))
     )
+
+
+def roll_call(poll: Poll) -> list[RollCallEntry]:
+    """Who voted what in a closed named poll, with the names they had at the close."""
+    if poll.method is not PollMethod.named or poll.state not in (P.closed, P.published):
+        return []
+    if poll.snapshot and "roll_call" in poll.snapshot:
+        return [RollCallEntry(name, choice) for name, choice in poll.snapshot["roll_call"]]
+    return [RollCallEntry(b.membership.user.display_name, b.choice) for b in _ballots(poll)]
 
 
 def ballot_count(poll: Poll) -> int:

@@ -304,3 +304,24 @@ def test_feed_lists_public_meetings_and_marks_cancelled_ones(app, council, make_
     assert set(events) == {public.title.get("en"), "Cancelled one"}
     assert events["Cancelled one"]["STATUS"] == "CANCELLED"
     assert "No room" in events["Cancelled one"]["DESCRIPTION"]
+
+
+def test_a_zip_bomb_is_refused_without_being_unpacked(council, make_meeting):
+    """An "ODT" whose mimetype entry unpacks to 500 MB: reading it whole took a worker from
+    120 MB to 711 MB of memory. Only its first bytes may be read."""
+    import resource
+
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("mimetype", "w", force_zip64=True) as entry,
+    ):
+        for _ in range(500):
+            entry.write(b" " * (1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024  # small on the wire
+    meeting = make_meeting(council, items=["A"])
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(DomainError):
+        services.store_document(meeting, upload(buffer.getvalue(), "bomb.odt"), item=None)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100

@@ -371,3 +371,18 @@ def test_deactivated_accounts_count_towards_neither_quorum_nor_majority(council,
     services.open_poll(poll)
     assert gone not in services.entitled_memberships(poll)
     assert services.turnout(poll).entitled == after.present
+
+
+def test_a_roll_call_keeps_the_names_members_had_when_they_voted(council, meeting):
+    from app.accounts import services as accounts
+
+    poll = make_poll(meeting)
+    services.open_poll(poll)
+    voter = voters(council)[0]
+    services.cast_vote(poll, voter, "yes")
+    services.close_poll(poll)
+    db.session.commit()
+    name = voter.user.display_name
+    accounts.update_profile(voter.user, "Someone Else", "en")
+    db.session.commit()
+    assert [(e.name, e.choice) for e in services.roll_call(poll)] == [(name, "yes")]
