@@ -1,8 +1,10 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-TEXT_MAX = 20_000
+#: As long as the longest text a council stores (a proposal's body).
+TEXT_MAX = 10_000
 
 
 class TranslationForm(FlaskForm):
@@ -27,7 +29,13 @@ def translation_form(names) -> TranslationForm:
         setattr(
             Form,
             f"text_{name}",
-            TextAreaField(name=f"text-{name}", validators=[Optional(), Length(max=TEXT_MAX)]),
+            TextAreaField(
+                name=f"text-{name}",
+                validators=[
+                    Optional(),
+                    Length(max=TEXT_MAX, message=_l("Keep the text under 10,000 characters.")),
+                ],
+            ),
         )
         setattr(Form, f"checked_{name}", BooleanField(name=f"checked-{name}"))
     return Form()

@@ -6,15 +6,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from app import audit
 from app.councils.models import Council
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import Translated
-from app.meetings.models import AgendaItem, Meeting
-from app.proposals.models import Proposal, ProposalEvent
+from app.meetings.models import AgendaItem, Meeting, MeetingState
+from app.proposals.models import PUBLIC_STATES, Proposal, ProposalEvent
 from app.proposals.services import refresh_search_text
 from app.translate.machine import machine_translate
 
@@ -152,8 +152,11 @@ class Missing:
     languages: list[str]
 
 
-def missing_translations(council: Council, limit: int = 50) -> list[Missing]:
-    """Recent council texts that lack a version in some of the council's languages."""
+def missing_translations(
+    council: Council, *, drafts: bool, under_review: bool, limit: int = 50
+) -> list[Missing]:
+    """Recent council texts that lack a version in some of the council's languages; draft
+    meetings and proposals under review only for those who may see them."""
     found = []
 
     def check(kind, obj, title):
@@ -168,7 +171,10 @@ def missing_translations(council: Council, limit: int = 50) -> list[Missing]:
 
     proposals = db.session.scalars(
         select(Proposal)
-        .where(Proposal.council_id == council.id)
+        .where(
+            Proposal.council_id == council.id,
+            true() if under_review else Proposal.state.in_(PUBLIC_STATES),
+        )
         .order_by(Proposal.created_at.desc())
         .limit(limit)
     )
@@ -176,7 +182,10 @@ def missing_translations(council: Council, limit: int = 50) -> list[Missing]:
         check("proposal", proposal, proposal.title)
     meetings = db.session.scalars(
         select(Meeting)
-        .where(Meeting.council_id == council.id)
+        .where(
+            Meeting.council_id == council.id,
+            true() if drafts else Meeting.state != MeetingState.draft,
+        )
         .order_by(Meeting.starts_at.desc())
         .limit(limit)
     )

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import Permission, current_council, get_in_council_or_404, requires
+from app.auth import Permission, can, current_council, get_in_council_or_404, requires
 from app.i18n import current_locale
 from app.transactions import action
 from app.translate import services
@@ -31,12 +31,12 @@ def back_url(kind: str, obj) -> str:
 
 
 def load(kind: str, obj_id: int):
-    """Any kind of council text, drafts and proposals under review included."""
+    """A council text the reader may see: translators translate what is public (drafts and
+    proposals under review, with their personal details, stay with the council's officers,
+    and never go to a machine translation service through a translator)."""
     if kind not in services.KINDS:
         abort(404)
-    return get_in_council_or_404(
-        services.KINDS[kind].model, obj_id, also=Permission.translate_texts
-    )
+    return get_in_council_or_404(services.KINDS[kind].model, obj_id)
 
 
 def target_language(council, original_langs: set[str]) -> str:
@@ -69,7 +69,11 @@ def worklist(slug: str):
     return render_template(
         "translate/worklist.html",
         council=council,
-        missing=services.missing_translations(council),
+        missing=services.missing_translations(
+            council,
+            drafts=can(current_user, Permission.manage_meetings, council),
+            under_review=can(current_user, Permission.manage_proposals, council),
+        ),
     )
 
 
@@ -91,6 +95,8 @@ def translate(slug: str, kind: str, obj_id: int):
             else:
                 flash(_("Nothing was changed."), "info")
             return redirect(translate_url(kind, obj_id, lang))
+    for errors in form.errors.values():
+        flash(errors[0], "error")
     return render_template(
         "translate/translate.html",
         council=council,

@@ -163,6 +163,51 @@ def test_without_a_translation_service_there_is_no_machine_button(app, world):
 
 
 def test_worklist_shows_what_is_missing_in_which_language(app, world):
-    missing = services.missing_translations(world["a"])
+    missing = services.missing_translations(world["a"], drafts=False, under_review=False)
     entry = next(m for m in missing if m.obj == world["proposal"])
     assert entry.languages == ["en", "uk"]
+
+
+def test_translators_see_only_public_texts_and_send_nothing_private_to_a_machine(
+    app, world, make_meeting, translation_api
+):
+    """A proposal under review carries the author's personal details; a draft meeting is
+    the officers' work in progress. Neither is the translator's, nor the machine's."""
+    private, _ = proposals.submit(
+        world["a"],
+        proposals.Submission(
+            title="Call me on 0470 12 34 56",
+            body="I live at 3 Park Lane",
+            topic=Topic.other,
+            lang="en",
+        ),
+        author=None,
+        address="y",
+        submission_key="private",
+    )
+    draft = make_meeting(world["a"], title="Draft plans")
+    db.session.commit()
+    translator = app.test_client()
+    sign_in(translator, world["people"]["translator"].email)
+    worklist = translator.get("/councils/council-a/translate").get_data(as_text=True)
+    assert "0470" not in worklist and "Draft plans" not in worklist
+    for kind, obj in (("proposal", private), ("meeting", draft)):
+        page = f"/councils/council-a/translate/{kind}/{obj.id}"
+        assert translator.get(page).status_code == 404
+        response = post(translator, f"{page}/machine", {"field": "title", "to": "ar"})
+        assert response.status_code == 404
+    assert translation_api == []  # nothing left for the translation service
+    secretary = app.test_client()
+    sign_in(secretary, world["people"]["secretary"].email)
+    worklist = secretary.get("/councils/council-a/translate").get_data(as_text=True)
+    assert "0470" in worklist and "Draft plans" in worklist
+
+
+def test_a_translation_has_a_length_limit(app, world):
+    client = app.test_client()
+    sign_in(client, world["people"]["translator"].email)
+    response = post(client, page_url(world), {"text-title": "x" * 5_000_000}, page=page_url(world))
+    assert response.status_code == 200
+    assert "Keep the text under 10,000 characters." in response.get_data(as_text=True)
+    db.session.refresh(world["proposal"])
+    assert world["proposal"].title.get("en") == ""
