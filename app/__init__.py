@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_environment
 
@@ -33,6 +34,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
 
+    # Ids in URLs stop where the databases' integers do: a bigger one is a 404, not a crash.
+    app.url_map.converters["int"] = RecordIdConverter
     db.init_app(app)
     database.init_app(app, db)
     migrate.init_app(app, db)
@@ -87,3 +90,11 @@ def check_access_declared(app: Flask) -> None:
     ]
     if undeclared:
         raise RuntimeError(f"routes without @requires: {', '.join(sorted(undeclared))}")
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: at most the largest 64-bit integer, as stored ids are."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)

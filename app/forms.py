@@ -1,12 +1,32 @@
 """Form pieces shared by every domain."""
 
 import email_validator
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.i18n import LANGUAGES, UI_LOCALES
+
+
+class Form(FlaskForm):
+    """Every form of the app: filled from an HTML form post only. Flask-WTF would also read a
+    JSON body, whose numbers, lists and nulls no field expects; such a body fills nothing."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if formdata is not _AUTO:
+                return formdata
+            if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+                return None
+            if request.files:
+                return CombinedMultiDict((request.files, request.form))
+            return request.form or None
+
+
+_AUTO = FlaskForm.__init__.__defaults__[0]  # Flask-WTF's marker for "read the request"
 
 
 def ui_language_choices() -> list[tuple[str, str]]:
@@ -79,5 +99,5 @@ def ui_language_field() -> SelectField:
     return SelectField(_l("Language"), choices=ui_language_choices)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Nothing but the CSRF token: for buttons that change something (sign out, end, revoke)."""

@@ -1,9 +1,12 @@
 """Outgoing email through the configured SMTP server; silently off when none is configured."""
 
+import logging
 import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+
+log = logging.getLogger(__name__)
 
 
 def mail_enabled() -> bool:
@@ -30,3 +33,13 @@ def send_email(to: str, subject: str, body: str, attachments=()) -> bool:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
     return True
+
+
+def try_send_email(to: str, subject: str, body: str) -> bool:
+    """Send one message; False, and a line in the log, when the mail server refuses. For
+    links that are also shown on the page: what was saved must not be lost to a mail error."""
+    try:
+        return send_email(to, subject, body)
+    except (smtplib.SMTPException, OSError):
+        log.exception("Could not email %s", to)
+        return False

@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_login import current_user
 
 from app.auth import Permission, can
+from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import (
     LANG_COOKIE,
@@ -91,3 +92,13 @@ def switch_language_url(code: str) -> str:
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
     return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+#: Beyond any list a council has; a bigger ?page= is the last page, not an overflow.
+MAX_PAGE = 100_000
+
+
+def paginate(statement, *, per_page: int):
+    """One page of ``statement``, the page number read from ?page= (clamped, never an error)."""
+    page = request.args.get("page", 1, type=int) or 1
+    return db.paginate(statement, page=min(max(page, 1), MAX_PAGE), per_page=per_page)

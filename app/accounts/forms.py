@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired
 
-from app.forms import display_name_field, email_field, new_password_fields, ui_language_field
+from app.forms import Form, display_name_field, email_field, new_password_fields, ui_language_field
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = email_field()
     password = PasswordField(
         _l("Password"),
@@ -15,12 +14,12 @@ class SignInForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = display_name_field()
     locale = ui_language_field()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your current password."))],
@@ -29,9 +28,9 @@ class PasswordChangeForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password, confirm = new_password_fields()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()

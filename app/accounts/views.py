@@ -18,9 +18,10 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import remember_language
-from app.mail import mail_enabled, send_email
+from app.mail import mail_enabled, try_send_email
 from app.transactions import action
 from app.urls import external_url, redirect_back
+from app.web import paginate
 
 bp = Blueprint("accounts", __name__)
 
@@ -95,7 +96,7 @@ def email_reset_link(user: User, token: str) -> tuple[str, bool]:
     if not mail_enabled():
         return link, False
     with force_locale(user.locale):
-        emailed = send_email(
+        emailed = try_send_email(
             user.email,
             _("Choose a new password for Consulta"),
             render_template("accounts/email/reset.txt", user=user, link=link),
@@ -139,7 +140,7 @@ def reset_password(token: str):
 @bp.get("/admin/users")
 @requires(Access.admin)
 def users():
-    page = db.paginate(select(User).order_by(User.display_name), per_page=50)
+    page = paginate(select(User).order_by(User.display_name), per_page=50)
     return render_template("accounts/users.html", page=page, form=ActionForm())
 
 

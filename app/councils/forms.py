@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from app.auth import Role
 from app.councils.models import QuorumRule
 from app.councils.services import council_timezones
 from app.forms import (
+    Form,
     content_language_choices,
     display_name_field,
     email_field,
@@ -38,7 +38,7 @@ def timezone_choices():
     return [(zone, zone.replace("_", " ")) for zone in council_timezones()]
 
 
-class CouncilForm(FlaskForm):
+class CouncilForm(Form):
     lang = SelectField(
         _l("Language of the texts below"),
         choices=content_language_choices,
@@ -109,13 +109,13 @@ class NewCouncilForm(CouncilForm):
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = email_field(description=_l("The invitation link works once, for this address."))
     role = RadioField(_l("Role"), choices=role_choices, default=Role.member.value)
     voting_right = BooleanField(_l("Has the right to vote"), default=True)
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(Form):
     role = RadioField(_l("Role"), choices=role_choices)
     voting_right = BooleanField(_l("Has the right to vote"))
     term_start = DateField(
@@ -128,13 +128,13 @@ class MembershipForm(FlaskForm):
     )
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     display_name = display_name_field()
     password, confirm = new_password_fields()
     locale = ui_language_field()
 
 
-class ListingForm(FlaskForm):
+class ListingForm(Form):
     """A member shows or hides their own name on the council's public page."""
 
     listed = RadioField(choices=["1", "0"], validators=[DataRequired()])

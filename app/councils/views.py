@@ -29,7 +29,7 @@ from app.councils.models import Council, Invitation, Membership
 from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import current_locale
-from app.mail import mail_enabled, send_email
+from app.mail import mail_enabled, try_send_email
 from app.transactions import action
 from app.urls import external_url
 
@@ -203,7 +203,7 @@ def email_invitation(council: Council, email: str, role: Role, link: str) -> boo
     if not mail_enabled():
         return False
     with force_locale(council.default_language):
-        return send_email(
+        return try_send_email(
             email,
             _("Invitation to %(council)s", council=council.name.shown().text),
             render_template("councils/email/invitation.txt", council=council, link=link, role=role),

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -15,11 +14,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.councils.forms import CheckboxesField
-from app.forms import content_language_choices, strip
+from app.forms import Form, content_language_choices, strip
 from app.meetings.models import ItemKind
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     lang = SelectField(_l("Language of the texts below"), choices=content_language_choices)
     title = StringField(
         _l("Title"),
@@ -67,7 +66,7 @@ class MeetingForm(FlaskForm):
     )
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     lang = SelectField(_l("Language of the texts below"), choices=content_language_choices)
     title = StringField(
         _l("Title"),
@@ -95,7 +94,7 @@ class AgendaItemForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     lang = SelectField(_l("Language of the reason"), choices=content_language_choices)
     reason = TextAreaField(
         _l("Why is the meeting cancelled?"),
@@ -108,7 +107,7 @@ class CancelForm(FlaskForm):
     )
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     file = FileField(
         _l("File"),
         validators=[FileRequired(message=_l("Choose a file to upload."))],
@@ -117,13 +116,13 @@ class DocumentForm(FlaskForm):
     item = SelectField(_l("Agenda item"), coerce=int, validators=[Optional()])
 
 
-class MoveItemForm(FlaskForm):
+class MoveItemForm(Form):
     """The up and down buttons next to an agenda item."""
 
     direction = RadioField(choices=["up", "down"], validators=[DataRequired()])
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """One button per member and state on the attendance sheet: "<membership id>:<state>"."""
 
     record = StringField(

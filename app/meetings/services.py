@@ -1,7 +1,7 @@
 """Meetings: their life from draft to closed, agendas, documents and attendance."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -63,8 +63,16 @@ class MeetingDetails:
 
 
 def _check_times(council: Council, details: MeetingDetails, *, allow_past: bool):
-    starts_at = to_utc(council, details.day, details.starts)
-    ends_at = to_utc(council, details.day, details.ends)
+    if not allow_past and details.day < utcnow().date() - timedelta(days=1):
+        # Before converting: a day such as 0001-01-01 has no UTC equivalent in Europe.
+        raise DomainError(_("The meeting cannot start in the past. Check the date and time."))
+    try:
+        starts_at = to_utc(council, details.day, details.starts)
+        ends_at = to_utc(council, details.day, details.ends)
+    except OverflowError:
+        raise DomainError(
+            _("The meeting cannot start in the past. Check the date and time.")
+        ) from None
     if ends_at <= starts_at:
         raise DomainError(_("The meeting must end after it starts."))
     if not allow_past and starts_at < utcnow():
@@ -228,6 +236,9 @@ def remove_item(item: AgendaItem, *, actor=None) -> None:
         raise DomainError(_("Items of a published agenda cannot be removed."))
     if any(doc.removed_at is None for doc in item.documents):
         raise DomainError(_("Remove the item's documents first."))
+    if item.polls or item.proposals:
+        # A vote or a proposal's history points to the item: it stays, and can be changed.
+        raise DomainError(_("A vote or a proposal belongs to this item: it cannot be removed."))
     meeting.items.remove(item)
     for position, each in enumerate(meeting.items, start=1):
         each.position = position

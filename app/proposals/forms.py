@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -11,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import strip
+from app.forms import Form, strip
 from app.proposals.models import Topic
 
 TITLE_MAX = 200
@@ -43,7 +42,7 @@ def body_field():
     )
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     #: One random key per form, so that a double click stores one proposal.
     submission_key = HiddenField()
     lang = SelectField(_l("Language you write in"))
@@ -86,12 +85,12 @@ class ProposalForm(FlaskForm):
     website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off"})
 
 
-class ResubmitForm(FlaskForm):
+class ResubmitForm(Form):
     title = title_field()
     body = body_field()
 
 
-class PrivacyEditForm(FlaskForm):
+class PrivacyEditForm(Form):
     title = title_field()
     body = body_field()
     reason = StringField(
@@ -103,7 +102,7 @@ class PrivacyEditForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """The council's next step for a proposal, with its public answer."""
 
     state = RadioField(_l("New state"), validators=[DataRequired(message=_l("Choose a state."))])
@@ -120,7 +119,7 @@ class AnswerForm(FlaskForm):
     )
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """The list's filters, read from the query string (a GET form: nothing to protect)."""
 
     class Meta:

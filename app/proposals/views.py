@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
-from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import current_locale, endonym
 from app.mail import mail_enabled, send_email
@@ -22,6 +21,7 @@ from app.proposals.forms import (
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalState, Topic
 from app.transactions import action
 from app.urls import external_url
+from app.web import paginate
 
 bp = Blueprint("proposals", __name__, url_prefix="/councils/<slug>/proposals")
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def proposals(slug: str):
     council = current_council()
     form = FilterForm(request.args)
     filters = services.Filters(**form.filters())
-    page = db.paginate(services.public_proposals(council, filters), per_page=PER_PAGE)
+    page = paginate(services.public_proposals(council, filters), per_page=PER_PAGE)
     return render_template(
         "proposals/list.html",
         council=council,
@@ -218,7 +218,7 @@ def endorse(slug: str, proposal_id: int):
 @requires(Permission.manage_proposals)
 def queue(slug: str):
     council = current_council()
-    page = db.paginate(services.moderation_queue(council), per_page=PER_PAGE)
+    page = paginate(services.moderation_queue(council), per_page=PER_PAGE)
     return render_template(
         "proposals/queue.html", council=council, page=page, needs_agenda=services.needs_agenda
     )

@@ -1,13 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from app.forms import Form
 
 #: As long as the longest text a council stores (a proposal's body).
 TEXT_MAX = 10_000
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(Form):
     """One text box (and a "checked" box) per translated field of the record."""
 
     def texts(self, names) -> dict[str, tuple[str, bool]]:
@@ -41,7 +42,7 @@ def translation_form(names) -> TranslationForm:
     return Form()
 
 
-class MachineDraftForm(FlaskForm):
+class MachineDraftForm(Form):
     """Ask for a machine draft of one field into one language."""
 
     to = SelectField(validators=[DataRequired()])

@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import content_language_choices
+from app.forms import Form, content_language_choices
 from app.voting.models import Entitlement, MajorityRule, PollMethod
 
 
-class PollForm(FlaskForm):
+class PollForm(Form):
     lang = SelectField(_l("Language of the texts below"), choices=content_language_choices)
     question = TextAreaField(
         _l("Question"),
@@ -39,7 +38,7 @@ class PollForm(FlaskForm):
     )
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     """The confirmed choice; the poll checks it is one of its options."""
 
     choice = StringField(validators=[DataRequired(), Length(max=40)])

@@ -6,7 +6,6 @@ from markupsafe import Markup
 
 from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
 from app.database import utcnow
-from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import format_local
 from app.meetings.models import AgendaItem, Meeting
@@ -15,6 +14,7 @@ from app.urls import external_url
 from app.voting import services
 from app.voting.forms import PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
+from app.web import paginate
 
 bp = Blueprint("voting", __name__, url_prefix="/councils/<slug>")
 
@@ -242,7 +242,7 @@ def meeting_polls(slug: str, meeting_id: int):
 @requires(Access.anyone)
 def decisions(slug: str):
     council = current_council()
-    page = db.paginate(services.decisions(council, current_user), per_page=20)
+    page = paginate(services.decisions(council, current_user), per_page=20)
     return render_template(
         "voting/decisions.html", council=council, page=page, result_of=services.result_of
     )

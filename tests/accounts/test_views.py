@@ -325,3 +325,22 @@ def test_using_a_reset_link_or_changing_the_password_cancels_the_other_links(app
         page="/profile/password",
     )
     assert app.test_client().get(f"/reset-password/{fourth}").status_code == 404
+
+
+def test_a_refusing_mail_server_does_not_lose_the_reset_link(app, make_user):
+    """The link is saved before the email goes: if the mail server refuses, the page still
+    shows the link (and says no email was sent) instead of failing."""
+    import socket
+
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    member = make_user("member@example.org")
+    make_user("admin@example.org", is_admin=True)
+    client = app.test_client()
+    sign_in(client, "admin@example.org")
+    response = post(client, f"/admin/users/{member.id}/reset-link", page="/admin/users")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "https://consulta.test/reset-password/" in html and "No email was sent" in html

@@ -11,6 +11,7 @@ from app.meetings.forms import CancelForm, MeetingForm
 from app.meetings.notifications import notify_members
 from app.meetings.views.common import flash_notification, load_meeting, meeting_url
 from app.transactions import action
+from app.web import paginate
 
 bp = Blueprint("meetings", __name__, url_prefix="/councils/<slug>")
 PER_PAGE = 10
@@ -38,7 +39,7 @@ def meetings(slug: str):
     council = current_council()
     officer = can(current_user, Permission.manage_meetings, council)
     upcoming = db.session.scalars(services.upcoming_meetings(council, include_drafts=officer)).all()
-    past = db.paginate(services.past_meetings(council, include_drafts=officer), per_page=PER_PAGE)
+    past = paginate(services.past_meetings(council, include_drafts=officer), per_page=PER_PAGE)
     return render_template(
         "meetings/list.html", council=council, upcoming=upcoming, past=past, officer=officer
     )
