@@ -132,6 +132,8 @@ class AgendaItem(Model):
     documents = relationship("Document", back_populates="item", order_by="Document.id")
     #: Residents' proposals this item discusses.
     proposals = relationship("Proposal", viewonly=True, order_by="Proposal.id")
+    #: Votes held on this item (app.voting).
+    polls = relationship("Poll", back_populates="item", order_by="Poll.id")
 
     managed_by: ClassVar = Permission.manage_meetings
 

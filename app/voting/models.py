@@ -15,7 +15,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import (
     Mapped,
-    backref,
     contains_eager,
     joinedload,
     mapped_column,
@@ -105,7 +104,7 @@ class Poll(Model):
     #: At close: entitled membership ids, who voted, and the result (see tally.Result.to_json).
     snapshot: Mapped[dict | None] = mapped_column(JSON)
 
-    item = relationship("AgendaItem", backref=backref("polls", order_by="Poll.id"))
+    item = relationship("AgendaItem", back_populates="polls")
     options = relationship(
         "PollOption", back_populates="poll", order_by="PollOption.position", lazy="selectin"
     )
