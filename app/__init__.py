@@ -30,7 +30,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         database_file = Path(app.instance_path) / "consulta.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"
 
-    from app import database, errors, web
+    from app import cleaning, database, errors, web  # noqa: F401 - cleaning listens
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
 

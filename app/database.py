@@ -30,6 +30,10 @@ metadata = MetaData(
     }
 )
 
+#: Column ``info`` of a text that keeps its line breaks (a description, a proposal's body);
+#: other texts are one line (see app.cleaning).
+MULTILINE = {"multiline": True}
+
 #: False while serving a request that must not write (GET, HEAD, OPTIONS).
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 

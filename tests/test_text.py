@@ -33,3 +33,38 @@ def test_bidi_overrides_are_removed_but_isolates_kept():
     html = str(render_markdown("abc\u202edcba\u2066x\u2069"))
     assert "\u202e" not in html
     assert "\u2066x\u2069" in html
+
+
+def test_every_stored_text_is_cleaned_whatever_path_it_takes(
+    app, client, make_council, make_user, make_meeting
+):
+    """Bidi overrides, zero-width and control characters, and line breaks in one-line fields
+    once broke calendar feeds (a 500) and made names read differently from how they are stored.
+    They are cleaned before any record is written, whichever service, form or command wrote it."""
+    from app.accounts import services as accounts
+    from app.extensions import db
+    from app.meetings import services as meetings
+
+    spoof = "evil\u202egnp.exe\u200b"
+    council = make_council(f"Council {spoof}")
+    user = make_user("amina@example.org", display_name="Amina\u202e\x07")
+    meeting = make_meeting(
+        council, items=[f"Item\r\nBCC: x@example.org {spoof}"], place="Hall\r\nX"
+    )
+    meeting.title = meeting.title.with_text("ar", "اجتماع\u202e\r\n")
+    meeting.description = meeting.description.with_text("en", "Line one\r\nLine two\u200b")
+    accounts.update_profile(user, "Amina\u202e", "en")
+    db.session.commit()
+    for value in (
+        council.name.get("en"),
+        user.display_name,
+        meeting.place,
+        meeting.items[0].title.get("en"),
+    ):
+        assert not any(c in value for c in "\u202e\u200b\x07\r\n"), repr(value)
+    assert meeting.title.get("ar") == "اجتماع"
+    assert meeting.description.get("en") == "Line one\nLine two"  # a description keeps its lines
+    meetings.publish_meeting(meeting)
+    db.session.commit()
+    feed = client.get(f"/councils/{council.slug}/calendar.ics")
+    assert feed.status_code == 200 and "\u202e" not in feed.get_data(as_text=True)

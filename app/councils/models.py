@@ -6,7 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Select, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth import Role
-from app.database import LabelledEnum, enum_type, utcnow
+from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
 from app.i18n import Translated, TranslatedText
 
@@ -48,9 +48,13 @@ class Council(Model):
     #: The council's part of every URL: /councils/<slug>.
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[Translated] = mapped_column(TranslatedText)
-    description: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    description: Mapped[Translated] = mapped_column(
+        TranslatedText, info=MULTILINE, default=lambda: Translated()
+    )
     #: How residents can take part (open sessions, proposals, contact).
-    participation: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    participation: Mapped[Translated] = mapped_column(
+        TranslatedText, info=MULTILINE, default=lambda: Translated()
+    )
     municipality: Mapped[str] = mapped_column(String(120))
     #: Language codes the council works in, in the order it prefers them.
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -88,6 +88,19 @@ class Translated:
     def get(self, lang: str) -> str:
         return self.texts.get(lang, "")
 
+    def cleaned(self, clean) -> "Translated":
+        """The same value with ``clean`` applied to every text (and to who made each one)."""
+        data = {
+            key: value if key in self.RESERVED or not isinstance(value, str) else clean(value)
+            for key, value in self._data.items()
+        }
+        if "meta" in data:
+            data["meta"] = {
+                lang: {**meta, "by": clean(str(meta.get("by", "")))}
+                for lang, meta in data["meta"].items()
+            }
+        return self if data == self._data else Translated(data)
+
     def provenance(self, lang: str) -> dict[str, Any]:
         """Who made the version in ``lang`` and whether a person checked it."""
         return dict(self._data.get("meta", {}).get(lang, {}))

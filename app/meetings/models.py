@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Select, String, UniqueConstraint, bindp
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from app.auth import Permission
-from app.database import LabelledEnum, enum_type, utcnow
+from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
 from app.i18n import Translated, TranslatedText
 
@@ -62,7 +62,9 @@ class Meeting(Model):
     #: Stable identifier for calendars (iCalendar UID).
     uid: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: uuid.uuid4().hex)
     title: Mapped[Translated] = mapped_column(TranslatedText)
-    description: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    description: Mapped[Translated] = mapped_column(
+        TranslatedText, info=MULTILINE, default=lambda: Translated()
+    )
     #: UTC; entered and shown in the council's time zone.
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
@@ -71,13 +73,15 @@ class Meeting(Model):
     #: Languages interpreted at the meeting (codes).
     interpretation: Mapped[list[str]] = mapped_column(JSON, default=list)
     accessibility_notes: Mapped[Translated] = mapped_column(
-        TranslatedText, default=lambda: Translated()
+        TranslatedText, info=MULTILINE, default=lambda: Translated()
     )
     online_url: Mapped[str] = mapped_column(String(500), default="")
     state: Mapped[MeetingState] = mapped_column(
         enum_type(MeetingState, "meeting_state"), default=MeetingState.draft, index=True
     )
-    cancel_reason: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    cancel_reason: Mapped[Translated] = mapped_column(
+        TranslatedText, info=MULTILINE, default=lambda: Translated()
+    )
     published_at: Mapped[datetime | None]
     #: Bumped on every change calendar apps must notice (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
@@ -121,7 +125,9 @@ class AgendaItem(Model):
     #: 1, 2, 3 … in agenda order.
     position: Mapped[int]
     title: Mapped[Translated] = mapped_column(TranslatedText)
-    description: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    description: Mapped[Translated] = mapped_column(
+        TranslatedText, info=MULTILINE, default=lambda: Translated()
+    )
     kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind, "item_kind"))
     duration_minutes: Mapped[int | None]
     #: Set when the item was added after the agenda was published.

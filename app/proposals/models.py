@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, bindp
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from app.auth import Permission
-from app.database import LabelledEnum, enum_type, utcnow
+from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
 from app.i18n import Translated, TranslatedText
 
@@ -86,7 +86,7 @@ class Proposal(Model):
     lang: Mapped[str] = mapped_column(String(16))
     other_language: Mapped[str] = mapped_column(String(60), default="")
     title: Mapped[Translated] = mapped_column(TranslatedText)
-    body: Mapped[Translated] = mapped_column(TranslatedText)
+    body: Mapped[Translated] = mapped_column(TranslatedText, info=MULTILINE)
     topic: Mapped[Topic] = mapped_column(enum_type(Topic, "proposal_topic"), index=True)
     state: Mapped[ProposalState] = mapped_column(
         enum_type(ProposalState, "proposal_state"), default=ProposalState.submitted, index=True
@@ -176,7 +176,9 @@ class ProposalEvent(Model):
     from_state: Mapped[str | None] = mapped_column(String(20))
     to_state: Mapped[str | None] = mapped_column(String(20))
     #: The council's answer, public when the proposal is public.
-    answer: Mapped[Translated] = mapped_column(TranslatedText, default=lambda: Translated())
+    answer: Mapped[Translated] = mapped_column(
+        TranslatedText, info=MULTILINE, default=lambda: Translated()
+    )
     #: Why an edit was made (shown to the author and the public without the removed text).
     reason: Mapped[str] = mapped_column(String(500), default="")
     #: Shown on the public page (declines and change requests stay between author and council).

@@ -22,7 +22,7 @@ from sqlalchemy.orm import (
 )
 
 from app.auth import Permission
-from app.database import LabelledEnum, enum_type, utcnow
+from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
 from app.i18n import Translated, TranslatedText
 from app.meetings.models import AgendaItem, Meeting
@@ -87,7 +87,7 @@ class Poll(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), index=True)
-    question: Mapped[Translated] = mapped_column(TranslatedText)
+    question: Mapped[Translated] = mapped_column(TranslatedText, info=MULTILINE)
     method: Mapped[PollMethod] = mapped_column(enum_type(PollMethod, "poll_method"))
     majority_rule: Mapped[MajorityRule] = mapped_column(enum_type(MajorityRule, "majority_rule"))
     abstentions_count: Mapped[bool] = mapped_column(default=False)
