@@ -66,15 +66,21 @@ class Config:
     MAIL_USE_TLS = env_flag("MAIL_USE_TLS")
     MAIL_FROM = os.environ.get("MAIL_FROM", "consulta@localhost")
 
-    #: Failed sign-ins allowed per account (and, more generously, per address) in the window.
     #: A LibreTranslate-compatible service for draft translations of user content (off if empty).
     TRANSLATION_API_URL = os.environ.get("TRANSLATION_API_URL", "")
     TRANSLATION_API_KEY = os.environ.get("TRANSLATION_API_KEY", "")
     #: Proposals accepted from one connection per hour (a honeypot and moderation do the rest).
-    PROPOSALS_PER_HOUR = 5
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    #: Per council and connection (a community centre's residents may share one).
+    PROPOSALS_PER_HOUR = 30
+    #: Failed sign-ins to one account from one address before each further try must wait;
+    #: the wait starts at LOGIN_FIRST_DELAY and doubles with each failure (never a hard lock).
+    LOGIN_FAILURES_BEFORE_DELAY = 5
+    LOGIN_FIRST_DELAY = timedelta(seconds=30)
+    #: From all addresses together, an account gets this many times more tries.
+    LOGIN_ACCOUNT_SCALE = 10
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    #: Reverse proxies in front of the app (their X-Forwarded-For/-Proto are trusted); 0: none.
+    PROXIES = int(os.environ.get("CONSULTA_PROXIES", "0"))
 
     INVITATION_LIFETIME = timedelta(days=14)
     PASSWORD_RESET_LIFETIME = timedelta(hours=24)

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_environment
@@ -36,6 +37,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     # Ids in URLs stop where the databases' integers do: a bigger one is a 404, not a crash.
     app.url_map.converters["int"] = RecordIdConverter
+    if proxies := app.config["PROXIES"]:
+        # Behind a reverse proxy every request comes from the proxy: trust what it forwards.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     db.init_app(app)
     database.init_app(app, db)
     migrate.init_app(app, db)

@@ -149,3 +149,23 @@ def test_demo_banner_only_while_demo_accounts_exist(app, client, make_user):
     assert "Demo data" not in client.get("/").get_data(as_text=True)
     make_user("member01@demo.test")
     assert "Demo data" in client.get("/").get_data(as_text=True)
+
+
+def test_the_number_of_proxies_is_configured_not_guessed(tmp_path, monkeypatch):
+    """X-Forwarded-For is believed only from as many proxies as the site says it has."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from app import create_app
+    from config import TestConfig
+
+    monkeypatch.setenv("CONSULTA_INSTANCE", str(tmp_path))
+
+    class Direct(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'a.db'}"
+
+    class BehindOneProxy(Direct):
+        PROXIES = 1
+
+    assert not isinstance(create_app(Direct).wsgi_app, ProxyFix)
+    proxied = create_app(BehindOneProxy).wsgi_app
+    assert isinstance(proxied, ProxyFix) and proxied.x_for == 1

@@ -72,24 +72,39 @@ def _account_key(email: str) -> str:
     return hmac.new(secret, normalize_email(email).encode(), hashlib.sha256).hexdigest()
 
 
-def _throttle_wait(email: str, address: str) -> int:
-    """Minutes until another attempt is allowed for this account or address (0: allowed now)."""
+def _delay(failures: int, last) -> float:
+    """Seconds still to wait after ``failures`` in a row, the last at ``last``: nothing for the
+    first few, then a delay that doubles with each failure, up to the window's length."""
     config = current_app.config
-    window = config["LOGIN_THROTTLE_WINDOW"]
-    since = utcnow() - window
+    free = config["LOGIN_FAILURES_BEFORE_DELAY"]
+    if failures < free:
+        return 0.0
+    delay = min(
+        config["LOGIN_FIRST_DELAY"] * 2 ** (failures - free),
+        config["LOGIN_THROTTLE_WINDOW"],
+    )
+    return max((last + delay - utcnow()).total_seconds(), 0.0)
+
+
+def _throttle_wait(email: str, address: str | None) -> int:
+    """Minutes until another attempt is allowed (0: allowed now). Counted per account and
+    address, and per account from everywhere (with a much higher threshold), never per address
+    alone: behind a proxy or a community centre's one connection, everybody shares one."""
+    since = utcnow() - current_app.config["LOGIN_THROTTLE_WINDOW"]
+    key = _account_key(email)
     waits = []
-    for column, value, limit in (
-        (LoginFailure.account_key, _account_key(email), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-        (LoginFailure.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+    for condition, scale in (
+        ((LoginFailure.account_key == key) & (LoginFailure.address == (address or "")), 1),
+        (LoginFailure.account_key == key, current_app.config["LOGIN_ACCOUNT_SCALE"]),
     ):
-        count, oldest = db.session.execute(
-            select(func.count(), func.min(LoginFailure.at)).where(
-                column == value, LoginFailure.at >= since
+        count, last = db.session.execute(
+            select(func.count(), func.max(LoginFailure.at)).where(
+                condition, LoginFailure.at >= since
             )
         ).one()
-        if count >= limit:
-            waits.append(math.ceil((oldest + window - utcnow()).total_seconds() / 60))
-    return max(waits, default=0)
+        if last is not None:
+            waits.append(_delay(count // scale, last))
+    return math.ceil(max(waits, default=0.0) / 60)
 
 
 def _forget_old_failures() -> None:
@@ -113,7 +128,7 @@ def authenticate(email: str, password: str, address: str) -> User:
     # that SQLite's write lock is not held meanwhile: a whole meeting may sign in at once.
     begin_writing()
     if not check_password_hash(stored, password) or user is None or user.password_hash is None:
-        db.session.add(LoginFailure(account_key=_account_key(email), address=address))
+        db.session.add(LoginFailure(account_key=_account_key(email), address=address or ""))
         _forget_old_failures()
         audit.record("account.sign_in_failed", actor=user, with_address=True)
         raise DomainError(_("The email address or password is not right."))

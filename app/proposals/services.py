@@ -67,13 +67,19 @@ def address_key(address: str | None) -> str:
     return hmac.new(secret, (address or "").encode(), hashlib.sha256).hexdigest()
 
 
-def _check_rate(address_hash: str) -> None:
+def _check_rate(council: Council, address_hash: str) -> None:
+    """A flood from one connection is stopped per council, with room for a community
+    centre or a library where many residents share one connection."""
     limit = current_app.config["PROPOSALS_PER_HOUR"]
     since = utcnow() - timedelta(hours=1)
     recent = db.session.scalar(
         select(func.count())
         .select_from(Proposal)
-        .where(Proposal.address_hash == address_hash, Proposal.created_at >= since)
+        .where(
+            Proposal.council_id == council.id,
+            Proposal.address_hash == address_hash,
+            Proposal.created_at >= since,
+        )
     )
     if recent >= limit:
         raise DomainError(
@@ -120,7 +126,7 @@ def submit(
     if not body:
         raise DomainError(_("Describe your proposal."))
     address_hash = address_key(address)
-    _check_rate(address_hash)
+    _check_rate(council, address_hash)
     token, token_hash = new_token()
     lang = submission.lang
     signed_in = author is not None and author.is_authenticated

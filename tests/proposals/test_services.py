@@ -94,13 +94,15 @@ def test_spoofing_and_invisible_characters_are_removed_but_the_text_is_kept(coun
         submit(council, title="\u200b\u202e ")
 
 
-def test_rate_limit_per_address_counts_only_the_last_hour(app, council):
+def test_rate_limit_per_council_and_address_counts_only_the_last_hour(app, council, make_council):
     limit = app.config["PROPOSALS_PER_HOUR"]
     for _ in range(limit):
         submit(council, address="198.51.100.7")
     with pytest.raises(DomainError, match="Too many"):
         submit(council, address="198.51.100.7")
     submit(council, address="198.51.100.8")  # another connection is not affected
+    other = make_council("Another council")
+    submit(other, address="198.51.100.7")  # nor is another council
     for proposal in db.session.scalars(select(Proposal)):
         proposal.created_at = utcnow() - timedelta(hours=2)
     db.session.commit()
