@@ -25,8 +25,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         raise RuntimeError(
             "Set CONSULTA_BASE_URL to the site's address, e.g. https://council.example.org"
         )
-    if app.config.get("HSTS"):  # production: answer only to the site's own name
-        app.config.setdefault("TRUSTED_HOSTS", [urlsplit(app.config["BASE_URL"]).hostname])
+    if app.config.get("HSTS") and not app.config.get("TRUSTED_HOSTS"):
+        # Production answers only to the site's own name (Flask refuses other Host headers).
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         database_file = Path(app.instance_path) / "consulta.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"

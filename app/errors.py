@@ -1,6 +1,7 @@
 """Domain errors and the translated error pages."""
 
 from flask import render_template
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -26,6 +27,10 @@ ERROR_CODES = (400, 403, 404, 405, 413, 500)
 def init_app(app) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        if request_ctx.url_adapter is None:
+            # Refused before any URL could be built (a Host the site does not answer to): a
+            # page with links cannot be made, and that visitor needs none.
+            return f"{code}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
         return render_template("errors/error.html", code=code), code
 
     for code in ERROR_CODES:

@@ -38,12 +38,22 @@ def test_production_adds_hsts_and_secure_cookies(tmp_path, monkeypatch):
     class Config(ProductionConfig):
         SECRET_KEY = "x" * 32  # noqa: S105
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.db'}"
+        BASE_URL = "https://council.example.org"
 
     app = create_app(Config)
     with app.app_context():
         db.create_all()
-    response = app.test_client().get("/sign-in")
+    client = app.test_client()
+    response = client.get("/sign-in", base_url="https://council.example.org")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
+    # Only the site's own name is answered: a forged Host header gets nowhere.
+    assert client.get("/sign-in", base_url="https://evil.example").status_code == 400
+
+    class WithoutAddress(Config):
+        BASE_URL = ""
+
+    with pytest.raises(RuntimeError, match="CONSULTA_BASE_URL"):
+        create_app(WithoutAddress)
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
