@@ -84,6 +84,8 @@ class Config:
 
     INVITATION_LIFETIME = timedelta(days=14)
     PASSWORD_RESET_LIFETIME = timedelta(hours=24)
+    #: Links sent to one account per hour on request (more only through an administrator).
+    PASSWORD_RESETS_PER_HOUR = 3
     HSTS = False
 
 

@@ -256,6 +256,27 @@ def create_password_reset(user: User, *, actor: User | None = None) -> str:
     return token
 
 
+def request_password_reset(email: str) -> tuple[User, str] | None:
+    """Someone asked for a link by email: the account and its new token, or None (no such
+    active account, or already enough links this hour: a mailbox is not to be flooded)."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return None
+    since = utcnow() - timedelta(hours=1)
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(PasswordReset)
+        .where(
+            PasswordReset.user_id == user.id,
+            PasswordReset.created_by_id.is_(None),
+            PasswordReset.created_at >= since,
+        )
+    )
+    if recent >= current_app.config["PASSWORD_RESETS_PER_HOUR"]:
+        return None
+    return user, create_password_reset(user, actor=None)
+
+
 def cancel_password_resets(user: User) -> None:
     """Once a password is chosen, no older link may choose another (one may sit in a mailbox
     someone else reads)."""

@@ -109,11 +109,10 @@ def email_reset_link(user: User, token: str) -> tuple[str, bool]:
 def forgot_password():
     form = ForgotPasswordForm()
     if mail_enabled() and form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None and user.active:
-            with action():
-                token = services.create_password_reset(user, actor=None)
-            email_reset_link(user, token)
+        with action():
+            requested = services.request_password_reset(form.email.data)
+        if requested is not None:
+            email_reset_link(*requested)
         # The same answer whether or not the address has an account.
         flash(_("If an account uses this address, we have sent it a link."), "success")
         return redirect(url_for("accounts.sign_in_page"))

@@ -374,3 +374,12 @@ def test_a_refusing_mail_server_does_not_lose_the_reset_link(app, make_user):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "https://consulta.test/reset-password/" in html and "No email was sent" in html
+
+
+def test_asking_for_reset_links_cannot_flood_a_mailbox(app, client, make_user, smtp):
+    make_user("amina@example.org")
+    for _ in range(6):
+        post(client, "/forgot-password", {"email": "amina@example.org"}, page="/forgot-password")
+        post(client, "/forgot-password", {"email": "ghost@example.org"}, page="/forgot-password")
+    assert len(smtp.to("amina@example.org")) == app.config["PASSWORD_RESETS_PER_HOUR"]
+    assert smtp.to("ghost@example.org") == []
