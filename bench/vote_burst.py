@@ -41,7 +41,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def prepare(database_url: str, members: int) -> tuple[int, list[tuple[str, str]]]:
+def prepare(database_url: str, members: int, secret: bool) -> tuple[int, list[tuple[str, str]]]:
     """A council with ``members`` voting members present at a running meeting, one open poll."""
     from flask_migrate import upgrade
     from sqlalchemy import text
@@ -55,6 +55,7 @@ def prepare(database_url: str, members: int) -> tuple[int, list[tuple[str, str]]
     from app.meetings import services as meetings
     from app.meetings.models import Presence
     from app.voting import services as voting
+    from app.voting.models import PollMethod
     from config import Config
 
     class BenchConfig(Config):
@@ -101,7 +102,10 @@ def prepare(database_url: str, members: int) -> tuple[int, list[tuple[str, str]]
         meetings.start_meeting(meeting)
         for membership in voters:
             meetings.set_presence(meeting, membership, Presence.present)
-        poll = voting.create_poll(item, voting.PollDetails(question="Adopt?", lang="en"))
+        method = PollMethod.secret if secret else PollMethod.named
+        poll = voting.create_poll(
+            item, voting.PollDetails(question="Adopt?", lang="en", method=method)
+        )
         voting.open_poll(poll)
         db.session.commit()
         rng = random.Random(7)
@@ -254,13 +258,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def run(database_url: str, members: int, workers: int, spread: float, follow: bool) -> dict:
+def run(
+    database_url: str, members: int, workers: int, spread: float, follow: bool, secret: bool
+) -> dict:
     instance = Path(tempfile.mkdtemp(prefix="consulta-bench-"))
     os.environ["CONSULTA_INSTANCE"] = str(instance)
     os.environ["SECRET_KEY"] = "bench-" + os.urandom(8).hex()
     if not database_url:
         database_url = f"sqlite:///{instance / 'consulta.db'}"
-    poll_id, intended = prepare(database_url, members)
+    poll_id, intended = prepare(database_url, members, secret)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn from the virtualenv
@@ -326,10 +332,13 @@ def run(database_url: str, members: int, workers: int, spread: float, follow: bo
         server.terminate()
         server.wait(timeout=30)
 
-    stored, per_member, tally = count_ballots(database_url, poll_id)
+    if secret:
+        close(database_url, poll_id)  # sealed until the close: only then can they be counted
+    stored, per_member, tally = count_ballots(database_url, poll_id, secret)
     shutil.rmtree(instance, ignore_errors=True)
     return {
-        "database": "PostgreSQL" if database_url.startswith("postgresql") else "SQLite",
+        "database": ("PostgreSQL" if database_url.startswith("postgresql") else "SQLite")
+        + (", pseudo-anonymous" if secret else ""),
         "members": members,
         "requests": len(jobs),
         "double_submitters": len(twice),
@@ -353,17 +362,45 @@ def run(database_url: str, members: int, workers: int, spread: float, follow: bo
     }
 
 
-def count_ballots(database_url: str, poll_id: int):
+def close(database_url: str, poll_id: int) -> None:
+    """Close the poll in this process, as the chair would: the sealed ballots are opened."""
+    from app import create_app
+    from app.extensions import db
+    from app.voting import services as voting
+    from app.voting.models import Poll
+    from config import Config
+
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    with create_app(BenchConfig).app_context():
+        voting.close_poll(db.session.get(Poll, poll_id))
+        db.session.commit()
+
+
+def count_ballots(database_url: str, poll_id: int, secret: bool):
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT membership_id, choice FROM ballots WHERE poll_id = :p"), {"p": poll_id}
-        ).all()
+        if secret:
+            voters = connection.execute(
+                text("SELECT membership_id FROM vote_records WHERE poll_id = :p"), {"p": poll_id}
+            ).scalars()
+            per_member = Counter(voters)
+            choices = connection.execute(
+                text("SELECT choice FROM secret_ballots WHERE poll_id = :p"), {"p": poll_id}
+            ).scalars()
+            tally = Counter(choices)
+        else:
+            rows = connection.execute(
+                text("SELECT membership_id, choice FROM ballots WHERE poll_id = :p"),
+                {"p": poll_id},
+            ).all()
+            per_member = Counter(row.membership_id for row in rows)
+            tally = Counter(row.choice for row in rows)
     engine.dispose()
-    per_member = Counter(row.membership_id for row in rows)
-    return len(rows), per_member, Counter(row.choice for row in rows)
+    return sum(per_member.values()), per_member, tally
 
 
 def report(result: dict) -> str:
@@ -404,9 +441,12 @@ def main() -> None:
         action="store_true",
         help="load the receipt page right after each vote, as a browser does",
     )
+    parser.add_argument(
+        "--secret", action="store_true", help="a pseudo-anonymous vote (sealed ballots)"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL", "")
-    result = run(url, args.members, args.workers, args.spread, args.follow)
+    result = run(url, args.members, args.workers, args.spread, args.follow, args.secret)
     print(result)
     print(report(result))
 
