@@ -28,6 +28,7 @@ from app.meetings.models import ItemKind, Meeting
 from app.proposals.models import Proposal, ProposalState
 from app.voting.models import Poll, PollMethod
 from config import TestConfig
+from tests.helpers import worker_database
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -59,6 +60,7 @@ def live_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     os.environ["CONSULTA_INSTANCE"] = str(folder / "instance")
     url = os.environ.get("E2E_DATABASE_URL")
+    url = url and worker_database(url)
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url or f"sqlite:///{folder / 'consulta.db'}"
