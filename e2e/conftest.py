@@ -1,21 +1,34 @@
-"""A live Consulta on a temporary database, seeded with the demo, and a real Chromium."""
+"""A live Consulta on a temporary database, seeded with the demo, and a real Chromium.
+
+Tests find what is on a page the way assistive technology does: by role and accessible name,
+in the language the page speaks (`words`), and find demo records by what the demo calls them
+(`demo`), never by ids or CSS classes.
+"""
 
 import logging
 import os
+import re
 import shutil
 import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from flask import url_for
+from flask_babel import force_locale, gettext
 from flask_migrate import upgrade
-from playwright.sync_api import sync_playwright
-from sqlalchemy import text
+from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import select, text
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.demo import DEMO_PASSWORD, seed_demo
+from app.demo import AGENDA, DEMO_PASSWORD, MEETINGS, PROPOSALS, demo_council, seed_demo
 from app.extensions import db
+from app.i18n import UI_LOCALES
+from app.meetings.models import ItemKind, Meeting
+from app.proposals.models import Proposal, ProposalState
+from app.voting.models import Poll, PollMethod
 from config import TestConfig
+from tests.helpers import worker_database
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -31,6 +44,9 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
+# Two test processes share two cores with their browsers: give pages time to answer.
+expect.set_options(timeout=10_000)
+
 
 def chromium_path() -> str | None:
     for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
@@ -44,6 +60,7 @@ def live_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     os.environ["CONSULTA_INSTANCE"] = str(folder / "instance")
     url = os.environ.get("E2E_DATABASE_URL")
+    url = url and worker_database(url)
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url or f"sqlite:///{folder / 'consulta.db'}"
@@ -105,13 +122,158 @@ def page(new_page):
     return new_page()
 
 
-def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/sign-in")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("text=consulta-demo").count() == 0
+class Words:
+    """The interface's words in one locale, as the live app says them: the names a screen
+    reader announces for buttons, links, fields and headings."""
+
+    PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+    def __init__(self, app, locale: str):
+        self.app = app
+        self.locale = locale
+
+    def __call__(self, message, **values) -> str:
+        """`message` (a msgid or a lazy label such as `ItemKind.decision.label`) translated."""
+        with self.app.app_context(), force_locale(self.locale):
+            return gettext(message, **values) if isinstance(message, str) else str(message)
+
+    def pattern(self, message: str, **values) -> re.Pattern:
+        """The translated `message` as a pattern; placeholders not given match any text."""
+        marks = {
+            name: f"\x00{name}\x00"
+            for name in self.PLACEHOLDER.findall(message)
+            if name not in values
+        }
+        translated = re.escape(self(message, **values, **marks))
+        for mark in marks.values():
+            translated = translated.replace(re.escape(mark), ".+?")
+        # Playwright hands patterns to the browser as /source/: slashes must be escaped.
+        return re.compile(translated.replace("/", r"\/"))
+
+
+@pytest.fixture(scope="session")
+def words(live_app):
+    """`words("ar")("Sign in")` is what the Arabic interface calls "Sign in"."""
+    return lambda locale: Words(live_app, locale)
+
+
+def page_language(page) -> str:
+    """The locale the page speaks, from its `lang` (BCP 47 `fa-AF` is Babel's `fa_AF`)."""
+    return page.evaluate("document.documentElement.lang").replace("-", "_")
+
+
+def status(page, message: str | re.Pattern):
+    """The polite announcement (a flashed notice, for example) that says `message`."""
+    return page.get_by_role("status").filter(has_text=message)
+
+
+@pytest.fixture(scope="session")
+def sign_in(words):
+    def sign_in(page, email: str, password: str = DEMO_PASSWORD, *, language=None) -> None:
+        """Sign in on the English sign-in page; then the site speaks the person's language,
+        or `language`, chosen on their profile page as a person would."""
+        en = words("en")
+        page.goto("/sign-in?lang=en")
+        page.get_by_label(en("Email address")).fill(email)
+        page.get_by_label(en("Password"), exact=True).fill(password)
+        page.get_by_role("button", name=en("Sign in"), exact=True).click()
+        # Said in the sign-in page's language or the person's, depending on when it is said.
+        welcome = {re.escape(words(code)("You are signed in.")) for code in UI_LOCALES}
+        expect(status(page, re.compile("|".join(welcome)))).to_be_visible()
+        said = words(page_language(page))
+        if language and language != said.locale:
+            choose_language(page, said, words(language))
+
+    def choose_language(page, said: Words, chosen: Words) -> None:
+        account = page.get_by_role("navigation", name=said("Your account"))
+        account.get_by_role("link", name=said("Your profile")).click()
+        page.get_by_label(said("Language"), exact=True).select_option(chosen.locale)
+        page.get_by_role("button", name=said("Save"), exact=True).click()
+        expect(status(page, chosen("Your profile is saved."))).to_be_visible()
+
+    return sign_in
+
+
+class Demo:
+    """Finds the demo's records in the live app's database by what `app.demo` calls them."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def _query(self, find):
+        with self.app.app_context():
+            return find()
+
+    def council(self) -> int:
+        return self._query(lambda: demo_council().id)
+
+    def council_name(self, locale: str) -> str:
+        return self._query(lambda: demo_council().name.shown_in(locale).text)
+
+    @staticmethod
+    def meeting_title(when: str, locale: str = "en") -> str:
+        """The title of the demo's "past", "today" or "upcoming" meeting."""
+        for days, _, titles, _ in MEETINGS:
+            if when == ("past" if days < 0 else "today" if days == 0 else "upcoming"):
+                return titles[locale]
+        raise LookupError(when)
+
+    def meeting(self, when: str) -> int:
+        title = self.meeting_title(when)
+
+        def find():
+            meetings = db.session.scalars(select(Meeting).filter_by(council_id=demo_council().id))
+            return next(m.id for m in meetings if m.title.get("en") == title)
+
+        return self._query(find)
+
+    def meeting_url(self, when: str) -> str:
+        meeting_id = self.meeting(when)
+        with self.app.test_request_context():
+            return url_for("meetings.meeting", slug=demo_council().slug, meeting_id=meeting_id)
+
+    @staticmethod
+    def decision_title(locale: str = "en") -> str:
+        """The agenda item every demo meeting decides on (without a resident's proposal)."""
+        return next(titles[locale] for kind, _, titles in AGENDA if kind is ItemKind.decision)
+
+    def decision_item(self, when: str) -> int:
+        meeting_id, title = self.meeting(when), self.decision_title()
+
+        def find():
+            items = db.session.get(Meeting, meeting_id).items
+            return next(item.id for item in items if item.title.get("en") == title)
+
+        return self._query(find)
+
+    def proposal(self, state: str) -> int:
+        """The first of the demo's own proposals (not one a test sent) now in `state`."""
+        titles = {title for _, _, title, *_ in PROPOSALS}
+
+        def find():
+            query = select(Proposal).filter_by(state=ProposalState(state)).order_by(Proposal.id)
+            found = db.session.scalars(query)
+            return next(p.id for p in found if p.title.get(p.title.original) in titles)
+
+        return self._query(find)
+
+    def poll(self, when: str, method: str = "named") -> int:
+        """The demo's first poll of that method at the "past" or "today" meeting."""
+        meeting_id = self.meeting(when)
+
+        def find():
+            items = db.session.get(Meeting, meeting_id).items
+            return min(p.id for i in items for p in i.polls if p.method is PollMethod(method))
+
+        return self._query(find)
+
+    def poll_question(self, poll_id: int, locale: str) -> str:
+        return self._query(lambda: db.session.get(Poll, poll_id).question.shown_in(locale).text)
+
+
+@pytest.fixture(scope="session")
+def demo(live_app):
+    return Demo(live_app)
 
 
 _axe = Axe()

@@ -1,69 +1,91 @@
 """A secretary builds and publishes an agenda on a phone, with JavaScript off."""
 
-import pytest
+import re
 
-from e2e.conftest import PHONE, axe_violations, sign_in
+import pytest
+from playwright.sync_api import expect
+
+from app.meetings.models import ItemKind
+from e2e.conftest import PHONE, axe_violations, status
+
+
+def agenda_titles(page):
+    # The agenda list has no name of its own; each item is a level-3 heading under "Agenda".
+    return page.get_by_role("main").get_by_role("heading", level=3)
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])
-def test_secretary_builds_and_publishes_an_agenda_on_a_phone(new_page, locale):
+def test_secretary_builds_and_publishes_an_agenda_on_a_phone(
+    new_page, sign_in, words, demo, locale
+):
     page = new_page(PHONE, javascript=False)
-    sign_in(page, "secretary@demo.test")
-    page.goto(f"/councils/demo-city/meetings?lang={locale}")
-    page.locator("main a.button").first.click()  # "Plan a meeting"
+    t = words(locale)
+    sign_in(page, "secretary@demo.test", language=locale)
+    page.goto("/")
+    page.get_by_role("link", name=demo.council_name(locale)).click()
+    page.get_by_role("link", name=t("All meetings, agendas and calendar")).click()
+    page.get_by_role("link", name=t("Plan a meeting")).click()
 
-    page.locator("#title").fill(f"Youth council ({locale})")
-    page.locator("#day").fill("2031-05-06")
-    page.locator("#starts").fill("18:30")
-    page.locator("#ends").fill("18:00")  # a mistake: ends before it starts
-    page.locator("#place").fill("Youth centre, Park Lane 3")
-    page.locator("main button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
-    assert page.locator("#place").input_value() == "Youth centre, Park Lane 3"  # nothing lost
-    page.locator("#ends").fill("20:00")
-    page.locator("main button[type=submit]").click()
-    meeting_url = page.url.split("?")[0]
+    page.get_by_label(t("Title"), exact=True).fill(f"Youth council ({locale})")
+    page.get_by_label(t("Date"), exact=True).fill("2031-05-06")
+    page.get_by_label(t("Starts at")).fill("18:30")
+    page.get_by_label(t("Ends at")).fill("18:00")  # a mistake: ends before it starts
+    page.get_by_label(t("Place"), exact=True).fill("Youth centre, Park Lane 3")
+    page.get_by_role("button", name=t("Save as a draft")).click()
+    expect(page.get_by_role("alert", name=t("There is a problem"))).to_be_visible()
+    # Nothing lost:
+    expect(page.get_by_label(t("Place"), exact=True)).to_have_value("Youth centre, Park Lane 3")
+    page.get_by_label(t("Ends at")).fill("20:00")
+    page.get_by_role("button", name=t("Save as a draft")).click()
+    drafted = t("The meeting is saved as a draft. Now add the agenda items.")
+    expect(status(page, drafted)).to_be_visible()
+    meeting_url = re.sub(r"[?#].*", "", page.url)
 
     for title in ("Welcome", "Sports hall opening hours", "Advice to the mayor"):
-        page.goto(f"{meeting_url}/items/new")
-        page.locator("#title").fill(title)
-        page.locator("#kind-2").check()  # for decision
-        page.locator("main button[type=submit]").click()
+        page.get_by_role("link", name=t("Add an agenda item")).click()
+        page.get_by_label(t("Title"), exact=True).fill(title)
+        page.get_by_role("radio", name=t(ItemKind.decision.label)).check()
+        page.get_by_role("button", name=t("Add to the agenda")).click()
+        expect(status(page, t("The item is added to the agenda."))).to_be_visible()
     # Move the last item up with the no-JavaScript button.
-    page.goto(meeting_url)
-    page.locator("#agenda + ol > li").nth(2).locator("form button").first.click()
-    titles = page.locator("#agenda + ol > li h3").all_inner_texts()
-    assert titles == ["Welcome", "Advice to the mayor", "Sports hall opening hours"]
+    page.get_by_role("button", name=t("Move “%(title)s” up", title="Advice to the mayor")).click()
+    expect(agenda_titles(page)).to_have_text(
+        ["Welcome", "Advice to the mayor", "Sports hall opening hours"]
+    )
 
-    page.goto(f"{meeting_url}/publish")
-    page.locator("main button[type=submit]").click()
-    assert page.locator(".notice--success").count() >= 1
+    page.get_by_role("link", name=t("Publish the meeting")).click()
+    page.get_by_role("button", name=t("Publish"), exact=True).click()
+    expect(status(page, t("The meeting and its agenda are published."))).to_be_visible()
     checked = new_page(PHONE, signed_in_as=page)
     checked.goto(f"{meeting_url}?lang={locale}")
     assert axe_violations(checked) == []
 
     public = new_page(PHONE, javascript=False)
     public.goto(f"{meeting_url}?lang={locale}")
-    assert public.locator("h1").inner_text() == f"Youth council ({locale})"
-    assert public.locator("#agenda + ol > li").count() == 3
+    expect(public.get_by_role("heading", level=1)).to_have_text(f"Youth council ({locale})")
+    expect(agenda_titles(public)).to_have_count(3)
 
 
-def test_member_marks_themselves_present_and_quorum_updates_live(new_page):
+def test_member_marks_themselves_present_and_quorum_updates_live(new_page, sign_in, words, demo):
+    t = words("en")
     chair = new_page(PHONE)
-    sign_in(chair, "secretary@demo.test")
-    chair.goto("/councils/demo-city/meetings/2?lang=en")
-    quorum = chair.locator(".quorum")
+    sign_in(chair, "secretary@demo.test", language="en")
+    chair.goto(demo.meeting_url("today"))
+    either = "|".join(
+        t.pattern(message).pattern
+        for message in (
+            "Quorum reached: %(present)s of %(total)s voting members present (%(needed)s needed).",
+            "No quorum yet: %(present)s of %(total)s voting members present (%(needed)s needed).",
+        )
+    )
+    quorum = chair.get_by_text(re.compile(either))
     before = quorum.inner_text()
 
     member = new_page(PHONE, javascript=False)
-    sign_in(member, "member08@demo.test")
-    member.goto("/councils/demo-city/meetings/2")
-    member.locator("main form[action$='/presence'] button").click()
-    assert member.locator(".notice--success").count() == 1
+    sign_in(member, "member08@demo.test", language="en")
+    member.goto(demo.meeting_url("today"))
+    member.get_by_role("button", name=t("I am here")).click()
+    expect(status(member, t("You are marked present. Welcome!"))).to_be_visible()
 
     # The secretary's page notices without reloading (it asks every few seconds).
-    chair.wait_for_function(
-        "before => document.querySelector('.quorum').textContent.trim() !== before.trim()",
-        arg=before,
-        timeout=15_000,
-    )
+    expect(quorum).not_to_have_text(before, timeout=15_000)

@@ -1,60 +1,73 @@
 """Members vote from phones, with and without JavaScript; the chair closes; the projector shows."""
 
-from e2e.conftest import DESKTOP, PHONE, axe_violations, sign_in
+from playwright.sync_api import expect
 
-MEETING = "/councils/demo-city/meetings/2"
+from e2e.conftest import DESKTOP, PHONE, axe_violations, status
 
 
-def test_member_votes_on_a_phone_without_javascript(new_page):
+def test_member_votes_on_a_phone_without_javascript(new_page, sign_in, words, demo):
+    ar = words("ar")
     page = new_page(PHONE, javascript=False)
-    sign_in(page, "member05@demo.test")
-    page.goto(f"{MEETING}?lang=ar")
-    page.locator("a[href$='/polls/4']").click()  # the pseudo-anonymous vote
-    buttons = page.locator(".vote-options button")
-    assert buttons.count() == 3
-    box = buttons.first.bounding_box()
+    sign_in(page, "member05@demo.test", language="ar")
+    page.goto(demo.meeting_url("today"))
+    question = demo.poll_question(demo.poll("today", "secret"), "ar")  # pseudo-anonymous
+    page.get_by_role("link", name=ar("Vote now: %(question)s", question=question)).click()
+    main = page.get_by_role("main")
+    yes = ar("Yes")
+    expect(main.get_by_role("button")).to_have_text([yes, ar("No"), ar("Abstain")])
+    box = main.get_by_role("button", name=yes, exact=True).bounding_box()
     assert box["height"] >= 48 and box["width"] >= 300  # big and full width on a phone
-    buttons.first.click()  # Yes / نعم
-    assert "/confirm" in page.url
-    choice = page.locator(".vote-choice").inner_text()
-    assert choice  # the choice, repeated in words
-    page.locator("main form button[type=submit]").click()
-    assert page.locator(".notice--success").count() == 1
-    assert page.locator(".vote-options").count() == 0  # final: no second vote
+    main.get_by_role("button", name=yes, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=ar("Confirm your vote"))).to_be_visible()
+    # The choice, repeated in words:
+    expect(main.get_by_text(ar("You are voting: %(choice)s", choice=yes))).to_be_visible()
+    main.get_by_role("button", name=ar("Confirm my vote: %(choice)s", choice=yes)).click()
+    recorded = ar.pattern("Your vote was recorded at %(time)s. It is final.")
+    expect(status(page, recorded)).to_be_visible()
+    # Final: no second vote.
+    expect(main.get_by_text(ar("You have voted. Your vote is final."))).to_be_visible()
+    expect(main.get_by_role("button")).to_have_count(0)
 
 
-def test_page_notices_a_vote_opening_then_member_votes_with_javascript(new_page):
+def test_page_notices_a_vote_opening_then_member_votes_with_javascript(
+    new_page, sign_in, words, demo
+):
+    en = words("en")
     member = new_page(PHONE)
-    sign_in(member, "member06@demo.test")
-    member.goto(f"{MEETING}?lang=en")
+    sign_in(member, "member06@demo.test", language="en")
+    member.goto(demo.meeting_url("today"))
 
     chair = new_page(DESKTOP, javascript=False)
-    sign_in(chair, "chair@demo.test")
-    chair.goto(f"{MEETING}?lang=en")
-    chair.locator("a[href*='/polls/new']").first.click()
-    chair.locator("#question").fill("Hold the next meeting in the library?")
-    chair.locator("main button[type=submit]").click()
-    chair.locator("main a[href$='/open']").click()
-    chair.locator("main button[type=submit]").click()
-    poll_url = chair.url
+    sign_in(chair, "chair@demo.test", language="en")
+    chair.goto(demo.meeting_url("today"))
+    item = demo.decision_title("en")
+    chair.get_by_role("link", name=en("Prepare a vote on “%(title)s”", title=item)).click()
+    chair.get_by_label(en("Question"), exact=True).fill("Hold the next meeting in the library?")
+    chair.get_by_role("button", name=en("Prepare the vote")).click()
+    chair.get_by_role("link", name=en("Open the vote")).click()
+    chair.get_by_role("button", name=en("Open the vote")).click()
+    projector_url = chair.get_by_role("link", name=en("Projector view")).get_attribute("href")
 
-    notice = member.locator(".poll-notice a")
-    notice.wait_for(timeout=10_000)  # no reload: the page asked every 2 seconds
-    notice.click()
-    member.locator(".vote-options button").nth(1).click()  # No
-    assert "No" in member.locator(".vote-choice").inner_text()
-    member.locator("main form button[type=submit]").click()
-    assert member.locator(".notice--success").count() == 1
+    # No reload: the page asked every 2 seconds.
+    member.get_by_role("link", name=en("A vote is open: vote now")).click()
+    no = en("No")
+    member.get_by_role("button", name=no, exact=True).click()
+    expect(member.get_by_text(en("You are voting: %(choice)s", choice=no))).to_be_visible()
+    member.get_by_role("button", name=en("Confirm my vote: %(choice)s", choice=no)).click()
+    recorded = en.pattern("Your vote was recorded at %(time)s. It is final.")
+    expect(status(member, recorded)).to_be_visible()
 
     projector = new_page(DESKTOP)
-    projector.goto(poll_url.replace("?lang=en", "") + "/projector")
-    assert projector.locator(".projector__qr svg").count() == 1
-    assert "1 of" in projector.locator(".ballot-count").inner_text()
+    projector.goto(projector_url)
+    expect(projector.get_by_role("img", name=en("Scan to vote"))).to_be_visible()
+    turnout = en.pattern("%(ballots)s of %(entitled)s have voted.", ballots=1)
+    expect(projector.get_by_text(turnout)).to_be_visible()
     assert axe_violations(projector) == []
 
-    chair.goto(poll_url.split("?")[0] + "/close")
-    chair.locator("main button[type=submit]").click()
+    chair.get_by_role("link", name=en("Close the vote")).click()
+    chair.get_by_role("button", name=en("Close the vote")).click()
     # The projector reloads itself when the vote closes and shows the numbers.
-    projector.locator(".projector__result table").wait_for(timeout=10_000)
-    assert projector.locator(".result tbody tr").count() == 3
+    result = projector.get_by_role("table", name=en("Result"))
+    expect(result).to_be_visible()
+    expect(result.get_by_role("rowheader")).to_have_count(3)
     assert axe_violations(projector) == []

@@ -1,4 +1,5 @@
-"""Fixtures: a real database per test (a SQLite file, or the PostgreSQL in TEST_DATABASE_URL)."""
+"""Fixtures: a real database per test (a SQLite file, or the PostgreSQL in TEST_DATABASE_URL,
+one database per pytest-xdist worker, emptied after each test)."""
 
 import os
 from datetime import date
@@ -13,9 +14,8 @@ from app.auth import Role
 from app.councils import services as councils
 from app.extensions import db
 from config import TestConfig
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, worker_database
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 _postgres_cleaned = False
 
 
@@ -32,18 +32,25 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    """This test process's PostgreSQL database, or None to use SQLite."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    return url and worker_database(url)
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(tmp_path, monkeypatch, postgres_url):
     global _postgres_cleaned
     monkeypatch.setenv("CONSULTA_INSTANCE", str(tmp_path / "instance"))
 
     class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = POSTGRES_URL or f"sqlite:///{tmp_path / 'consulta.db'}"
+        SQLALCHEMY_DATABASE_URI = postgres_url or f"sqlite:///{tmp_path / 'consulta.db'}"
 
     app = create_app(Config)
     app.test_client_class = IsolatedClient
     with app.app_context():
-        if POSTGRES_URL and not _postgres_cleaned:
+        if postgres_url and not _postgres_cleaned:
             db.drop_all()
             db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
             db.session.commit()
@@ -52,7 +59,7 @@ def app(tmp_path, monkeypatch):
         yield app
         db.session.rollback()
         db.session.remove()
-        if POSTGRES_URL:
+        if postgres_url:
             tables = ", ".join(t.name for t in db.metadata.sorted_tables)
             db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.session.commit()

@@ -1,6 +1,9 @@
-"""Test helpers: submit forms like a browser, sign in and out."""
+"""Test helpers: submit forms like a browser, sign in and out; a database per test worker."""
 
+import os
 import re
+
+from sqlalchemy import create_engine, make_url, text
 
 PASSWORD = "correct horse battery"
 
@@ -29,3 +32,24 @@ def sign_in(client, email: str, password: str = PASSWORD):
 
 def sign_out(client):
     return post(client, "/sign-out", page="/profile")
+
+
+def worker_database(url: str) -> str:
+    """`url`, or under pytest-xdist a database of this worker's own next to it, created on
+    first use: workers running at once must not truncate each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            found = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not found:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
