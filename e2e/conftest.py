@@ -21,7 +21,8 @@ from sqlalchemy import select, text
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.demo import AGENDA, DEMO_PASSWORD, MEETINGS, PROPOSALS, demo_council, seed_demo
+from app.demo import DEMO_PASSWORD, demo_council, seed_demo
+from app.demo.data import AGENDA, MEETINGS, PROPOSALS
 from app.extensions import db
 from app.i18n import UI_LOCALES
 from app.meetings.models import ItemKind, Meeting
@@ -82,7 +83,9 @@ def base_url(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["BASE_URL"] = url  # links in pages and QR codes lead back here
+    yield url
     server.shutdown()
     thread.join()
 

@@ -44,7 +44,6 @@ MEMBER_PAGES = [
     "/councils/demo-city/members",
     "/councils/demo-city/meetings/{today}",
     "/councils/demo-city/polls/{open_poll}",
-    "/councils/demo-city/polls/{open_poll}/confirm?choice=yes",
     "/councils/demo-city/polls/{secret_poll}",
 ]
 SECRETARY_PAGES = [
@@ -189,6 +188,19 @@ def test_signed_in_pages(new_page, sign_in, ids, locale, viewport):
     sign_in(page, "admin@demo.test")
     for path in ADMIN_PAGES:
         check(page, path.format(**ids), locale)
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_vote_confirmation_page(new_page, sign_in, ids, words, locale, viewport):
+    """Reached only by choosing (a POST: no URL carries a choice), so it is opened that way."""
+    t = words(locale)
+    page = new_page(viewport)
+    sign_in(page, "member07@demo.test", language=locale)
+    page.goto(f"/councils/demo-city/polls/{ids['open_poll']}")
+    page.get_by_role("main").get_by_role("button", name=t("Yes"), exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=t("Confirm your vote"))).to_be_visible()
+    assert axe_violations(page) == []
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])

@@ -66,7 +66,11 @@ def test_page_notices_a_vote_opening_then_member_votes_with_javascript(
 
     chair.get_by_role("link", name=en("Close the vote")).click()
     chair.get_by_role("button", name=en("Close the vote")).click()
-    # The projector reloads itself when the vote closes and shows the numbers.
+    # The projector reloads itself when the vote closes; the numbers wait for publication.
+    expect(projector.get_by_text(en("Closed"), exact=True)).to_be_visible()
+    expect(projector.get_by_role("table")).to_have_count(0)
+    chair.get_by_role("link", name=en("Publish the result")).click()
+    chair.get_by_role("button", name=en("Publish the result")).click()
     result = projector.get_by_role("table", name=en("Result"))
     expect(result).to_be_visible()
     expect(result.get_by_role("rowheader")).to_have_count(3)

@@ -43,7 +43,9 @@ def sign_in_page():
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
             login.sign_in(user)
         if done:
-            flash(_("You are signed in."), "success")
+            # From now on the site speaks the person's own language, this message included.
+            with force_locale(user.locale):
+                flash(_("You are signed in."), "success")
             response = redirect_back(request.args.get("next"))
             remember_language(response, user.locale)
             return response
