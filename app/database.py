@@ -69,9 +69,14 @@ def init_app(app, db) -> None:
             if engine.dialect.name == "sqlite":
                 configure_sqlite(engine)
 
-    @app.before_request
-    def declare_write_intent():
-        g.write_intent_token = write_intent.set(request.method not in {"GET", "HEAD", "OPTIONS"})
+    # A URL value preprocessor, not before_request: those run first, and loading the council
+    # of the URL (councils.views.load_council) must already know whether this request writes.
+    @app.url_value_preprocessor
+    def declare_write_intent(endpoint, _values):
+        writes = request.method not in {"GET", "HEAD", "OPTIONS"}
+        if writes and getattr(app.view_functions.get(endpoint), "reads_first", False):
+            writes = False  # until the view calls begin_writing()
+        g.write_intent_token = write_intent.set(writes)
 
     @app.teardown_request
     def forget_write_intent(_exc):

@@ -12,7 +12,6 @@ writes (see ``app.database``).
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import wraps
 
 from flask import flash
 from sqlalchemy import event
@@ -63,14 +62,12 @@ def action(form=None, *, keep_changes_on_error: bool = False) -> Iterator[Outcom
 
 
 def reads_first(view):
-    """This write view reads without the write lock until it calls ``begin_writing()``."""
+    """This write view reads without the write lock until it calls ``begin_writing()``.
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        write_intent.set(False)  # undone at the end of the request, with the request's own
-        return view(*args, **kwargs)
-
-    return wrapped
+    The mark is read when the request starts (``app.database``), before the council of the
+    URL is loaded, so that the first reads already run without the lock."""
+    view.reads_first = True
+    return view
 
 
 def commit_keeping_loaded() -> None:

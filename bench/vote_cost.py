@@ -46,7 +46,7 @@ def main() -> None:
     from app.extensions import db
     from config import Config
 
-    poll_id, intended = vote_burst.prepare(database_url, args.members)
+    poll_id, intended = vote_burst.prepare(database_url, args.members, secret=False)
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = database_url

@@ -142,13 +142,18 @@ def test_write_transactions_take_the_lock_when_they_begin(app):
 
 
 @sqlite_only
-def test_read_only_requests_do_not_take_the_write_lock(app, client):
+def test_read_only_requests_do_not_take_the_write_lock(app, client, make_council):
+    """Pages read while others write: the council of the URL, loaded before any view, and
+    the first reads of a vote (before it writes) must not wait for SQLite's write lock."""
+    make_council("Council A")
     path = db.engine.url.database
     db.session.commit()
     holder = sqlite3.connect(path, timeout=0, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
         assert client.get("/").status_code == 200
+        assert client.get("/councils/council-a").status_code == 200
+        assert client.get("/councils/council-a/meetings").status_code == 200
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -1,8 +1,10 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from functools import cache
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.accounts import login
 from app.accounts import services as accounts
@@ -36,11 +38,20 @@ from app.urls import external_url
 bp = Blueprint("councils", __name__)
 
 
+@cache
+def _council_by_slug():
+    """Built once: it runs on every council page, every vote and every live count."""
+    return select(Council).where(Council.slug == bindparam("slug"))
+
+
 @bp.app_url_value_preprocessor
 def load_council(_endpoint, values) -> None:
     """Every URL under /councils/<slug> is about that council: loaded once, or 404."""
     if values and "slug" in values:
-        set_council(db.first_or_404(select(Council).filter_by(slug=values["slug"])))
+        council = db.session.scalar(_council_by_slug(), {"slug": values["slug"]})
+        if council is None:
+            abort(404)
+        set_council(council)
 
 
 def council_fields(form: CouncilForm) -> dict:

@@ -41,4 +41,6 @@ class PollForm(Form):
 class VoteForm(Form):
     """The confirmed choice; the poll checks it is one of its options."""
 
-    choice = StringField(validators=[DataRequired(), Length(max=40)])
+    #: A hidden field, never labelled on a page (an empty label also spares WTForms loading its
+    #: own translations on every vote).
+    choice = StringField("", validators=[DataRequired(), Length(max=40)])
