@@ -98,8 +98,9 @@ def check_access_declared(app: Flask) -> None:
 
 
 class RecordIdConverter(IntegerConverter):
-    """``<int:…>`` in every route: at most the largest 64-bit integer, as stored ids are."""
+    """``<int:…>`` in every route: at most the largest id a column can hold (PostgreSQL's
+    ``integer`` is 32 bits), so a bigger number is a 404, not a database error."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)

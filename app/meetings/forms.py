@@ -126,7 +126,7 @@ class AttendanceForm(Form):
     """One button per member and state on the attendance sheet: "<membership id>:<state>"."""
 
     record = StringField(
-        validators=[DataRequired(), Regexp(r"^\d{1,12}:(present|excused|absent|left)$")]
+        validators=[DataRequired(), Regexp(r"^\d{1,9}:(present|excused|absent|left)$")]
     )
 
     @property
