@@ -48,19 +48,24 @@ chromium:
 	  fi; \
 	fi
 
+# Tests run in parallel, one pytest-xdist worker per core, each with its own live server and
+# databases. `make test PARALLEL=` runs them in one process (easier to read when one fails).
+PARALLEL ?= -n auto --dist load
+PYTEST := $(BIN)/pytest $(PARALLEL)
+
 test: install-test translations chromium
 	$(FLASK) translate check
-	$(BIN)/pytest tests e2e
+	$(PYTEST) tests e2e
 
 unit: install-test translations
-	$(BIN)/pytest tests
+	$(PYTEST) tests
 
 e2e: install-test translations chromium
-	$(BIN)/pytest e2e
+	$(PYTEST) e2e
 
 # The whole suite against a throwaway PostgreSQL server started from Debian's binaries.
 test-postgres: install-test translations chromium
-	scripts/with-postgres $(BIN)/pytest tests e2e
+	scripts/with-postgres $(PYTEST) tests e2e
 
 # Benchmarks (not tests): figures go to docs/benchmarks.md.
 bench: install-test translations
