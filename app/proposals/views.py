@@ -20,6 +20,7 @@ from app.proposals.forms import (
 )
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalState, Topic
 from app.transactions import action
+from app.tokens import seal_text, unseal_text
 from app.urls import external_url
 from app.web import paginate
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 PER_PAGE = 20
 #: Receipts kept in the session so that a double click shows the same receipt.
 RECEIPTS_KEPT = 5
+#: What receipts in the session cookie are sealed for.
+RECEIPT = "proposal receipt"
 
 
 @bp.after_request
@@ -72,7 +75,8 @@ def proposals(slug: str):
 
 def _remember_receipt(key: str, proposal: Proposal, token: str) -> None:
     receipts = dict(session.get("receipts", {}))
-    receipts[key] = {"id": proposal.id, "token": token}
+    # Sealed: Flask signs its session cookie but does not encrypt it.
+    receipts[key] = {"id": proposal.id, "token": seal_text(RECEIPT, token)}
     session["receipts"] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
 
 
@@ -149,11 +153,12 @@ def receipt(slug: str, key: str):
     """What was just sent, with its tracking link: only in the session that sent it."""
     council = current_council()
     receipt = session.get("receipts", {}).get(key)
-    if not receipt:
+    token = unseal_text(RECEIPT, receipt.get("token", "")) if isinstance(receipt, dict) else None
+    if token is None:
         abort(404)
     proposal = get_in_council_or_404(Proposal, receipt["id"], by_private_link=True)
     return render_template(
-        "proposals/received.html", council=council, proposal=proposal, token=receipt["token"]
+        "proposals/received.html", council=council, proposal=proposal, token=token
     )
 
 

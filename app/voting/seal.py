@@ -8,37 +8,23 @@ transaction, and the sealed rows deleted: the order and the transaction of the p
 nothing about who voted what.
 """
 
-import os
-
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
+from app.tokens import seal as seal_data
+from app.tokens import unseal as unseal_data
 
 #: Longer than any option key ("abstain", "option-12"); padded with spaces.
 PADDED = 32
-NONCE = 12
 
 
-def _key(poll_id: int) -> bytes:
-    secret = current_app.config["SECRET_KEY"]
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=None,
-        info=f"consulta ballot seal, poll {poll_id}".encode(),
-    ).derive(secret.encode() if isinstance(secret, str) else secret)
+def _purpose(poll_id: int) -> str:
+    return f"ballot seal, poll {poll_id}"
 
 
 def seal(poll_id: int, choice: str) -> bytes:
     data = choice.encode()
     if len(data) > PADDED:
         raise ValueError("option key too long to seal")
-    nonce = os.urandom(NONCE)
-    return nonce + AESGCM(_key(poll_id)).encrypt(nonce, data.ljust(PADDED), str(poll_id).encode())
+    return seal_data(_purpose(poll_id), data.ljust(PADDED), str(poll_id).encode())
 
 
 def unseal(poll_id: int, sealed: bytes) -> str:
-    nonce, ciphertext = sealed[:NONCE], sealed[NONCE:]
-    data = AESGCM(_key(poll_id)).decrypt(nonce, ciphertext, str(poll_id).encode())
-    return data.decode().rstrip(" ")
+    return unseal_data(_purpose(poll_id), sealed, str(poll_id).encode()).decode().rstrip(" ")

@@ -95,6 +95,25 @@ def test_resident_without_account_submits_in_arabic_and_follows_the_tracking_lin
     assert "no-store" in tracking.headers["Cache-Control"]
 
 
+def test_the_tracking_link_cannot_be_read_from_the_session_cookie(app, world):
+    """Flask signs its session cookie but does not encrypt it: anyone who sees the cookie (a
+    shared computer at a community centre, a browser extension) could read a plain token."""
+    import zlib
+
+    from itsdangerous import base64_decode
+
+    client = app.test_client()
+    response = send_proposal(client)
+    receipt = client.get(response.location).get_data(as_text=True)
+    token = tracking_link(receipt).group(1).rsplit("/", 1)[1]
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    compressed = cookie.startswith(".")
+    payload = base64_decode(cookie.lstrip(".").split(".")[0])
+    readable = (zlib.decompress(payload) if compressed else payload).decode()
+    assert '"receipts"' in readable
+    assert token not in readable
+
+
 def test_a_form_with_mistakes_keeps_what_was_typed(app, world):
     client = app.test_client()
     response = send_proposal(client, title="", body="نص طويل كتبته بعناية")
