@@ -33,6 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"
 
     from app import cleaning, database, errors, web  # noqa: F401 - cleaning listens
+    from app.background import Background
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
 
@@ -49,6 +50,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     login_manager.init_app(app)
     web.init_app(app)
     errors.init_app(app)
+    Background(app)
 
     from app.accounts.views import bp as accounts_bp
     from app.councils.views import bp as councils_bp

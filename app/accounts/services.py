@@ -240,9 +240,13 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
     audit.record("account.activated" if active else "account.deactivated", user, actor=actor)
 
 
-def create_password_reset(user: User, *, actor: User | None = None) -> str:
-    """A single-use link to choose a new password; returns the token for the link."""
-    token, token_hash = new_token()
+def create_password_reset(
+    user: User, *, actor: User | None = None, token: str | None = None
+) -> str:
+    """A single-use link to choose a new password; returns the token for the link (``token``
+    when the link was made before the account was looked up)."""
+    token = token or new_token()[0]
+    token_hash = hash_token(token)
     lifetime: timedelta = current_app.config["PASSWORD_RESET_LIFETIME"]
     db.session.add(
         PasswordReset(
@@ -256,9 +260,9 @@ def create_password_reset(user: User, *, actor: User | None = None) -> str:
     return token
 
 
-def request_password_reset(email: str) -> tuple[User, str] | None:
-    """Someone asked for a link by email: the account and its new token, or None (no such
-    active account, or already enough links this hour: a mailbox is not to be flooded)."""
+def request_password_reset(email: str, token: str) -> User | None:
+    """Someone asked for a link by email: the account that ``token`` now resets, or None (no
+    such active account, or already enough links this hour: a mailbox is not to be flooded)."""
     user = find_user(email)
     if user is None or not user.active:
         return None
@@ -274,7 +278,8 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
     )
     if recent >= current_app.config["PASSWORD_RESETS_PER_HOUR"]:
         return None
-    return user, create_password_reset(user, actor=None)
+    create_password_reset(user, actor=None, token=token)
+    return user
 
 
 def cancel_password_resets(user: User) -> None:

@@ -14,11 +14,13 @@ from app.accounts.forms import (
 )
 from app.accounts.models import User
 from app.auth import Access, requires
+from app.background import after_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import remember_language
 from app.mail import mail_enabled, try_send_email
+from app.tokens import new_token
 from app.transactions import action
 from app.urls import external_url, redirect_back
 from app.web import paginate
@@ -93,17 +95,15 @@ def change_password():
     return render_template("accounts/change_password.html", form=form)
 
 
-def email_reset_link(user: User, token: str) -> tuple[str, bool]:
-    link = external_url("accounts.reset_password", token=token)
+def email_reset_link(user: User, link: str) -> bool:
     if not mail_enabled():
-        return link, False
+        return False
     with force_locale(user.locale):
-        emailed = try_send_email(
+        return try_send_email(
             user.email,
             _("Choose a new password for Consulta"),
             render_template("accounts/email/reset.txt", user=user, link=link),
         )
-    return link, emailed
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -111,14 +111,22 @@ def email_reset_link(user: User, token: str) -> tuple[str, bool]:
 def forgot_password():
     form = ForgotPasswordForm()
     if mail_enabled() and form.validate_on_submit():
-        with action():
-            requested = services.request_password_reset(form.email.data)
-        if requested is not None:
-            email_reset_link(*requested)
-        # The same answer whether or not the address has an account.
+        # Whether the address has an account is found out after the response: the request
+        # takes the same time and gives the same answer for every address.
+        token = new_token()[0]
+        link = external_url("accounts.reset_password", token=token)
+        after_response(email_requested_reset, form.email.data, token, link)
         flash(_("If an account uses this address, we have sent it a link."), "success")
         return redirect(url_for("accounts.sign_in_page"))
     return render_template("accounts/forgot_password.html", form=form, mail=mail_enabled())
+
+
+def email_requested_reset(email: str, token: str, link: str) -> None:
+    """After the response: the link, for an active account that has not had enough of them."""
+    user = services.request_password_reset(email, token)
+    if user is not None:
+        db.session.commit()
+        email_reset_link(user, link)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -151,7 +159,8 @@ def create_reset_link(user_id: int):
     user = db.get_or_404(User, user_id)
     with action():
         token = services.create_password_reset(user, actor=current_user)
-    link, emailed = email_reset_link(user, token)
+    link = external_url("accounts.reset_password", token=token)
+    emailed = email_reset_link(user, link)
     return render_template("accounts/reset_link.html", user=user, link=link, emailed=emailed)
 
 

@@ -19,8 +19,8 @@ from app.proposals.forms import (
     ResubmitForm,
 )
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalState, Topic
-from app.transactions import action
 from app.tokens import seal_text, unseal_text
+from app.transactions import action
 from app.urls import external_url
 from app.web import paginate
 
