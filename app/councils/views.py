@@ -28,6 +28,7 @@ from app.councils.forms import (
     NewCouncilForm,
 )
 from app.councils.models import Council, Invitation, Membership
+from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import current_locale
@@ -260,17 +261,21 @@ def set_listing(slug: str):
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @requires(Access.anyone)
 def accept_invitation(token: str):
+    """One page whether or not the address has an account, so that the page does not tell
+    whoever holds the link. Someone who has one joins by signing in first, or by typing its
+    password in the form."""
     invitation = services.find_invitation(token)
     if invitation is None:
         return render_template("accounts/link_invalid.html"), 404
     set_council(invitation.council)
-    existing = accounts.find_user(invitation.email)
-    if existing is not None:
-        return accept_as_existing_user(invitation, existing)
+    if current_user.is_authenticated and current_user.email == invitation.email:
+        return accept_signed_in(invitation)
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.locale.data = current_locale()
     if form.validate_on_submit():
+        if accounts.find_user(invitation.email) is not None:
+            return accept_with_password(invitation, form)
         with action(form) as done:
             membership = services.accept_invitation(
                 invitation,
@@ -287,18 +292,34 @@ def accept_invitation(token: str):
     return render_template("councils/accept_invitation.html", form=form, invitation=invitation)
 
 
-def accept_as_existing_user(invitation: Invitation, user):
-    """Someone who already has an account joins by signing in as that account."""
-    signed_in_as_invitee = current_user.is_authenticated and current_user.id == user.id
-    if signed_in_as_invitee and request.method == "POST":
+def accept_with_password(invitation: Invitation, form: AcceptInvitationForm):
+    """The address already has an account: the password typed must be that account's."""
+    with action(form, keep_changes_on_error=True) as done:
+        try:
+            user = accounts.authenticate(invitation.email, form.password.data, request.remote_addr)
+        except DomainError as refused:
+            raise DomainError(
+                _(
+                    "An account already uses this address: type its password to join with it, "
+                    "or sign in first. %(reason)s",
+                    reason=str(refused),
+                )
+            ) from refused
+        services.accept_invitation(invitation, user=user)
+        login.sign_in(user)
+    if done:
+        flash(_("Welcome back! You joined the council with your account."), "success")
+        return redirect(url_for("site.council", slug=invitation.council.slug))
+    return render_template("councils/accept_invitation.html", form=form, invitation=invitation)
+
+
+def accept_signed_in(invitation: Invitation):
+    """The invitee, signed in: one button."""
+    form = ActionForm()
+    if form.validate_on_submit():
         with action() as done:
             services.accept_invitation(invitation, user=current_user)
         if done:
             flash(_("You are now a member of the council."), "success")
         return redirect(url_for("site.council", slug=invitation.council.slug))
-    return render_template(
-        "councils/accept_existing.html",
-        form=ActionForm(),
-        invitation=invitation,
-        signed_in_as_invitee=signed_in_as_invitee,
-    )
+    return render_template("councils/accept_signed_in.html", form=form, invitation=invitation)

@@ -163,6 +163,47 @@ def test_invitation_journey(app, world):
     assert app.test_client().get(path).status_code == 404
 
 
+def test_an_invitation_link_does_not_say_whether_the_address_has_an_account(app, world):
+    """Whoever holds a link (the secretary who made it, whoever it was forwarded to) must not
+    learn from the page whether the address already has an account here."""
+
+    def page_for(email):
+        token = services.create_invitation(
+            world["a"], email, Role.member, voting_right=True, actor=world["people"]["secretary"]
+        )
+        db.session.commit()
+        html = app.test_client().get(f"/invitations/{token}").get_data(as_text=True)
+        html = html.replace(token, "TOKEN").replace(email, "EMAIL")
+        return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "CSRF", html)
+
+    assert page_for("secretary@b.example") == page_for("nobody-yet@example.org")
+
+
+def test_someone_with_an_account_joins_from_the_invitation_with_their_password(app, world):
+    token = services.create_invitation(
+        world["a"],
+        "secretary@b.example",
+        Role.observer,
+        voting_right=False,
+        actor=world["people"]["secretary"],
+    )
+    db.session.commit()
+    path = f"/invitations/{token}"
+    invitee = app.test_client()
+    typed = {"display_name": "Someone", "locale": "fr"}
+    wrong = post(invitee, path, {**typed, "password": "not it at all", "confirm": "not it at all"})
+    assert wrong.status_code == 200
+    assert "type its password" in wrong.get_data(as_text=True)
+    assert services.find_invitation(token) is not None  # still usable
+    right = post(invitee, path, {**typed, "password": PASSWORD, "confirm": PASSWORD}, page=path)
+    assert right.status_code == 302
+    outsider = world["people"]["outsider"]
+    db.session.refresh(outsider)
+    assert outsider.display_name != "Someone"  # the account is theirs: nothing else changes
+    assert {m.council.slug for m in outsider.memberships} == {"council-a", "council-b"}
+    assert "Sign out" in invitee.get("/profile").get_data(as_text=True)
+
+
 def test_invitation_form_rejects_a_bad_email_and_keeps_choices(app, world):
     secretary = as_role(app, world, "secretary")
     response = post(
