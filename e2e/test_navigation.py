@@ -30,3 +30,22 @@ def test_the_language_menu_is_fully_on_screen_on_a_phone(
                 f"{link.inner_text()} at x={box and box['x']:.0f}…"
                 f"{box and box['x'] + box['width']:.0f} on a {width} px screen"
             )
+
+
+def test_a_translated_heading_is_only_its_title_with_the_note_next_to_it(
+    new_page, words, demo
+):
+    """The "translated from … · show original" note sat inside the heading: read aloud with
+    every heading, and invalid there."""
+    page = new_page()
+    page.goto(demo.meeting_url("upcoming") + "?lang=ar")
+    said = words("ar")
+    title = demo.meeting_title("upcoming", "ar")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(title)
+    noted = said.pattern("Translated from %(language)s")
+    expect(page.get_by_role("heading").filter(has_text=noted)).to_have_count(0)
+    note = page.get_by_text(noted).first
+    expect(note).to_be_visible()
+    note.click()  # the original, one tap away
+    expect(page.get_by_text(demo.meeting_title("upcoming", "en"), exact=True)).to_be_visible()
