@@ -32,9 +32,7 @@ def test_the_language_menu_is_fully_on_screen_on_a_phone(
             )
 
 
-def test_a_translated_heading_is_only_its_title_with_the_note_next_to_it(
-    new_page, words, demo
-):
+def test_a_translated_heading_is_only_its_title_with_the_note_next_to_it(new_page, words, demo):
     """The "translated from … · show original" note sat inside the heading: read aloud with
     every heading, and invalid there."""
     page = new_page()
@@ -49,3 +47,27 @@ def test_a_translated_heading_is_only_its_title_with_the_note_next_to_it(
     expect(note).to_be_visible()
     note.click()  # the original, one tap away
     expect(page.get_by_text(demo.meeting_title("upcoming", "en"), exact=True)).to_be_visible()
+
+
+def test_the_councils_sections_are_one_tap_away_and_the_skip_link_passes_them(
+    new_page, words, demo
+):
+    page = new_page(javascript=False)
+    said = words("ar")
+    page.goto("/councils/demo-city/meetings?lang=ar")
+    sections = page.get_by_role("navigation", name=said("Council sections"))
+    names = [said("Meetings"), said("Proposals"), said("Decisions")]
+    for name in names:
+        expect(sections.get_by_role("link", name=name, exact=True)).to_be_visible()
+    current = sections.get_by_role("link", name=said("Meetings"), exact=True)
+    expect(current).to_have_attribute("aria-current", "page")
+    sections.get_by_role("link", name=said("Decisions"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(said("Decisions"))
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name=said("Skip to main content"))).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    focused_in_sections = sections.evaluate("nav => nav.contains(document.activeElement)")
+    assert not focused_in_sections
