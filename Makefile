@@ -36,8 +36,15 @@ translations: install
 migrate: install
 	$(FLASK) db upgrade
 
+# DEMO=0 serves an empty database without adding the demo council.
+DEMO ?= 1
+
 run: translations migrate
+ifeq ($(DEMO),1)
 	$(FLASK) seed-demo --if-empty
+else
+	@$(FLASK) create-admin --if-none
+endif
 	@echo "Consulta is at http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 

@@ -29,24 +29,36 @@ def init_app(app: Flask) -> None:
 def seed_demo_command(if_empty: bool) -> None:
     """Create the demo council and its accounts (password: consulta-demo)."""
     from app.councils.models import Council
-    from app.demo import seed_demo
+    from app.demo import DEMO_PASSWORD, seed_demo
 
     if if_empty and db.session.scalar(select(Council.id).limit(1)) is not None:
         click.echo("The database already has data; demo data not added.")
         return
     seed_demo()
     db.session.commit()
-    click.echo("Demo data is ready. Sign in as admin@demo.test with the password consulta-demo.")
+    click.echo(
+        f"Demo data is ready: the sign-in page lists its accounts (password {DEMO_PASSWORD}).\n"
+        "For a real council, start without it: stop the server, delete the database "
+        "(instance/consulta.db) and run: DEMO=0 make run"
+    )
 
 
 @click.command("create-admin")
-@click.option("--email", prompt=True)
-@click.option("--name", prompt="Display name")
-def create_admin_command(email: str, name: str) -> None:
-    """Create an instance administrator (asks for the password)."""
+@click.option("--email")
+@click.option("--name", help="The display name.")
+@click.option("--if-none", is_flag=True, help="Only when the instance has no administrator yet.")
+def create_admin_command(email: str | None, name: str | None, if_none: bool) -> None:
+    """Create an instance administrator (asks for what is not given, and the password)."""
     from app.accounts import services
+    from app.accounts.models import User
     from app.errors import DomainError
 
+    if if_none and db.session.scalar(select(User.id).where(User.is_admin).limit(1)) is not None:
+        return
+    if if_none:
+        click.echo("This instance has no administrator yet: create the first one.")
+    email = email or click.prompt("Email")
+    name = name or click.prompt("Display name")
     password = getpass.getpass("Password: ")
     if password != getpass.getpass("Repeat the password: "):
         raise click.ClickException("The two passwords are not the same.")

@@ -73,3 +73,24 @@ def test_wrong_password_keeps_the_email_and_explains(new_page, words):
     page.get_by_role("button", name=t("Sign in"), exact=True).click()
     expect(page.get_by_role("alert", name=t("There is a problem"))).to_be_visible()
     expect(page.get_by_label(t("Email address"))).to_have_value("member03@demo.test")
+
+
+def test_the_demo_accounts_are_listed_and_the_language_switch_is_explained(new_page, words):
+    """Someone trying the demo finds the accounts on the sign-in page; a member whose profile
+    says Arabic is told, in Arabic, why the site changed language and how to change it back."""
+    en, ar = words("en"), words("ar")
+    page = new_page(PHONE, javascript=False)
+    page.goto("/sign-in?lang=en")
+    accounts = page.get_by_role("region", name=en("Demo accounts"))
+    expect(accounts).to_contain_text(DEMO_PASSWORD)
+    expect(accounts).to_contain_text("member04@demo.test")
+    page.get_by_label(en("Email address")).fill("member04@demo.test")
+    page.get_by_label(en("Password"), exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=en("Sign in"), exact=True).click()
+    explained = ar.pattern(
+        "The site now speaks %(language)s, the language of your profile. "
+        "You can change it in the language menu.",
+        language="العربية",
+    )
+    expect(page.get_by_role("status").filter(has_text=explained)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "ar")

@@ -74,3 +74,16 @@ def test_create_admin_refuses_a_short_password(app, monkeypatch):
     )
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output
+
+
+def test_create_admin_if_none_asks_only_on_an_instance_without_one(app, monkeypatch, make_user):
+    """`DEMO=0 make run` on an empty database asks for the first administrator, once."""
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "a long admin secret")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-admin", "--if-none"], input="first@example.org\nFirst\n")
+    assert result.exit_code == 0, result.output
+    assert "no administrator yet" in result.output
+    assert db.session.scalar(select(User).filter_by(email="first@example.org")).is_admin
+    again = runner.invoke(args=["create-admin", "--if-none"], input="")
+    assert again.exit_code == 0 and again.output == ""
+    assert len(db.session.scalars(select(User).filter_by(is_admin=True)).all()) == 1

@@ -18,7 +18,7 @@ from app.background import after_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
-from app.i18n import remember_language
+from app.i18n import current_locale, endonym, remember_language
 from app.mail import mail_enabled, try_send_email
 from app.tokens import new_token
 from app.transactions import action
@@ -46,8 +46,18 @@ def sign_in_page():
             login.sign_in(user)
         if done:
             # From now on the site speaks the person's own language, this message included.
+            switched = user.locale != current_locale()
             with force_locale(user.locale):
                 flash(_("You are signed in."), "success")
+                if switched:
+                    flash(
+                        _(
+                            "The site now speaks %(language)s, the language of your profile. "
+                            "You can change it in the language menu.",
+                            language=endonym(user.locale),
+                        ),
+                        "info",
+                    )
             response = redirect_back(request.args.get("next"))
             remember_language(response, user.locale)
             return response

@@ -5,8 +5,7 @@ The seeding steps that turn it into records live in ``app.demo.seed``."""
 from app.auth import Role
 from app.meetings.models import ItemKind
 from app.proposals.models import Topic
-
-DEMO_PASSWORD = "consulta-demo"  # noqa: S105 - published on purpose, see README
+from app.site.demo import DEMO_PASSWORD as DEMO_PASSWORD  # defined with the demo banner
 
 DEMO_PEOPLE = [
     # email, name, locale, role (None: no council seat), voting right, listed publicly

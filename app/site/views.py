@@ -1,35 +1,19 @@
-import time
-
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.models import User
 from app.auth import Access, Permission, can, current_council, requires
 from app.councils.models import Council
 from app.extensions import db
 from app.forms import ActionForm
 from app.meetings import services as meetings
+from app.site.demo import DEMO_PASSWORD, demo_accounts, demo_data_present
 
 bp = Blueprint("site", __name__)
 
-DEMO_DOMAIN = "@demo.test"
-
-
-@bp.app_template_global()
-def demo_data_present() -> bool:
-    """Demo accounts exist: every page says so, so nobody mistakes them for real people.
-
-    Asked on every page, so each process looks again only every DEMO_CHECK_SECONDS."""
-    known, until = current_app.extensions.get("consulta.demo_data", (False, 0.0))
-    if until < time.monotonic():
-        query = select(User.id).where(User.email.endswith(DEMO_DOMAIN)).limit(1)
-        known = db.session.scalar(query) is not None
-        current_app.extensions["consulta.demo_data"] = (
-            known,
-            time.monotonic() + current_app.config["DEMO_CHECK_SECONDS"],
-        )
-    return known
+bp.add_app_template_global(demo_data_present)
+bp.add_app_template_global(demo_accounts)
+bp.add_app_template_global(lambda: DEMO_PASSWORD, "demo_password")
 
 
 @bp.get("/")
