@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from babel.units import format_unit
 from flask import Flask, request
 from flask_login import current_user
 
@@ -41,6 +42,19 @@ CSP = "; ".join(
 )
 
 
+def file_size(size: int) -> str:
+    """A number of bytes as people read it, in the reader's language: "12 kB", "1.2 MB"."""
+    locale = current_locale()
+    if size < 1024 * 1024:
+        kilobytes = max(size / 1024, 0.1)
+        return format_unit(
+            kilobytes, "digital-kilobyte", length="short", format="#,##0.#", locale=locale
+        )
+    return format_unit(
+        size / (1024 * 1024), "digital-megabyte", length="short", format="#,##0.#", locale=locale
+    )
+
+
 def init_app(app: Flask) -> None:
     # A language chosen with ?lang= is remembered in a cookie only: a GET never writes (pages
     # are prefetched and embedded by other sites); the profile's language changes on its form.
@@ -69,6 +83,7 @@ def init_app(app: Flask) -> None:
         UI_LOCALES=UI_LOCALES,
         Permission=Permission,
         external_url=external_url,
+        file_size=file_size,
         can=can,
         endonym=endonym,
         language_name=language_name,

@@ -9,6 +9,9 @@ from app.meetings.models import ItemKind
 from e2e.conftest import PHONE, axe_violations, status
 
 
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
 def agenda_titles(page):
     # The agenda list has no name of its own; each item is a level-3 heading under "Agenda".
     return page.get_by_role("main").get_by_role("heading", level=3)
@@ -41,17 +44,45 @@ def test_secretary_builds_and_publishes_an_agenda_on_a_phone(
     expect(status(page, drafted)).to_be_visible()
     meeting_url = re.sub(r"[?#].*", "", page.url)
 
-    for title in ("Welcome", "Sports hall opening hours", "Advice to the mayor"):
-        page.get_by_role("link", name=t("Add an agenda item")).click()
+    page.get_by_role("link", name=t("Add an agenda item")).click()
+    titles = ("Welcome", "Sports hall opening hours", "Advice to the mayor")
+    for title in titles:
         page.get_by_label(t("Title"), exact=True).fill(title)
         page.get_by_role("radio", name=t(ItemKind.decision.label)).check()
-        page.get_by_role("button", name=t("Add to the agenda")).click()
-        expect(status(page, t("The item is added to the agenda."))).to_be_visible()
-    # Move the last item up with the no-JavaScript button.
-    page.get_by_role("button", name=t("Move “%(title)s” up", title="Advice to the mayor")).click()
+        if title != titles[-1]:
+            page.get_by_role("button", name=t("Add, then add another")).click()
+            expect(status(page, t("The item is added to the agenda."))).to_be_visible()
+            expect(page.get_by_label(t("Title"), exact=True)).to_have_value("")
+    page.get_by_role("button", name=t("Add to the agenda")).click()
+    expect(agenda_titles(page)).to_have_text(list(titles))
+    # One control per item names it (and one more for a vote on a decision), not five to seven.
+    controls = (
+        page.get_by_role("main")
+        .get_by_role("link")
+        .or_(page.get_by_role("main").get_by_role("button"))
+    )
+    expect(controls.filter(has_text="Sports hall opening hours")).to_have_count(2)
+
+    # Moving an item is one step: choose its place on its page.
+    page.get_by_role("link", name=t("Change “%(title)s”", title="Advice to the mayor")).click()
+    page.get_by_label(t("Place on the agenda")).select_option("2")
+    page.get_by_role("button", name=t("Save")).click()
     expect(agenda_titles(page)).to_have_text(
         ["Welcome", "Advice to the mayor", "Sports hall opening hours"]
     )
+
+    # A document has a title and a language; the list says its type and size.
+    page.get_by_role("link", name=t("Upload a document")).click()
+    limit = t.pattern("PDF, ODT, ODS, DOCX, XLSX, PNG or JPEG. Up to %(size)s MB.", size="10")
+    expect(page.get_by_text(limit)).to_be_visible()
+    page.get_by_label(t("Title of the document")).fill("Opening hours today")
+    page.get_by_label(t("File"), exact=True).set_input_files(
+        {"name": "hours.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_role("button", name=t("Upload"), exact=True).click()
+    document = page.get_by_role("link", name="Opening hours today", exact=True)
+    expect(document).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(re.compile(r"PDF, [\d.,٫]+\s?\S+"))
 
     page.get_by_role("link", name=t("Publish the meeting")).click()
     page.get_by_role("button", name=t("Publish"), exact=True).click()

@@ -296,7 +296,9 @@ def accept_with_password(invitation: Invitation, form: AcceptInvitationForm):
     """The address already has an account: the password typed must be that account's."""
     with action(form, keep_changes_on_error=True) as done:
         try:
-            user = accounts.authenticate(invitation.email, form.password.data, request.remote_addr)
+            user = accounts.authenticate(
+                invitation.email, form.password.data, request.remote_addr or ""
+            )
         except DomainError as refused:
             raise DomainError(
                 _(

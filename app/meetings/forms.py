@@ -92,6 +92,8 @@ class AgendaItemForm(Form):
         validators=[Optional(), Length(max=5000)],
         render_kw={"dir": "auto", "rows": 4},
     )
+    #: Only when changing an item: its number on the agenda (choices: 1 … number of items).
+    position = SelectField(_l("Place on the agenda"), coerce=int, validators=[Optional()])
 
 
 class CancelForm(Form):
@@ -108,18 +110,16 @@ class CancelForm(Form):
 
 
 class DocumentForm(Form):
-    file = FileField(
-        _l("File"),
-        validators=[FileRequired(message=_l("Choose a file to upload."))],
-        description=_l("PDF, ODT, ODS, DOCX, XLSX, PNG or JPEG."),
-    )
     item = SelectField(_l("Agenda item"), coerce=int, validators=[Optional()])
-
-
-class MoveItemForm(Form):
-    """The up and down buttons next to an agenda item."""
-
-    direction = RadioField(choices=["up", "down"], validators=[DataRequired()])
+    title = StringField(
+        _l("Title of the document"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("What the list of documents shows. Without one, the file's name."),
+        render_kw={"dir": "auto"},
+    )
+    lang = SelectField(_l("Language of the document"), choices=content_language_choices)
+    #: Its description names the size limit (set by the view, from the configuration).
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file to upload."))])
 
 
 class AttendanceForm(Form):

@@ -10,6 +10,7 @@ from app.auth import Permission
 from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
 from app.i18n import Translated, TranslatedText
+from app.meetings.documents import EXTENSIONS
 
 
 class MeetingState(LabelledEnum):
@@ -189,6 +190,9 @@ class Document(Model):
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), index=True)
     #: The name it had on the uploader's computer, cleaned; used when it is downloaded.
     filename: Mapped[str] = mapped_column(String(200))
+    #: What the list shows (the file name when none was given), in the language ``lang``.
+    title: Mapped[str | None] = mapped_column(String(200))
+    lang: Mapped[str | None] = mapped_column(String(35))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
@@ -201,6 +205,16 @@ class Document(Model):
     item = relationship("AgendaItem", back_populates="documents")
 
     managed_by: ClassVar = Permission.manage_meetings
+
+    @property
+    def shown_title(self) -> str:
+        return self.title or self.filename
+
+    @property
+    def type_label(self) -> str:
+        """PDF, ODT, DOCX, JPEG…: what people call the kind of file."""
+        extension = EXTENSIONS.get(self.content_type, "")
+        return "JPEG" if extension == "jpg" else extension.upper()
 
     @property
     def is_public(self) -> bool:

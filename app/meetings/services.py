@@ -210,18 +210,18 @@ def update_item(
     )
 
 
-def move_item(item: AgendaItem, step: int, *, actor=None) -> bool:
-    """Swap the item with its neighbour (step -1: up, +1: down); the ends stay put (False)."""
+def place_item(item: AgendaItem, position: int, *, actor=None) -> bool:
+    """Put the item at ``position`` (1 … number of items, clamped), the others closing up
+    around it; False when it was already there."""
     meeting = item.meeting
     _check_agenda_open(meeting)
-    items = list(meeting.items)
-    index = items.index(item)
-    other = index + step
-    if not 0 <= other < len(items):
+    items = [each for each in meeting.items if each is not item]
+    position = min(max(position, 1), len(items) + 1)
+    if position == item.position:
         return False
-    items[index], items[other] = items[other], items[index]
-    for position, each in enumerate(items, start=1):
-        each.position = position
+    items.insert(position - 1, item)
+    for number, each in enumerate(items, start=1):
+        each.position = number
     meeting.items = items
     audit.record(
         "agenda_item.moved", item, actor=actor, council=meeting.council, position=item.position
@@ -250,7 +250,15 @@ def remove_item(item: AgendaItem, *, actor=None) -> None:
     )
 
 
-def store_document(meeting: Meeting, upload, *, item: AgendaItem | None, actor=None) -> Document:
+def store_document(
+    meeting: Meeting,
+    upload,
+    *,
+    item: AgendaItem | None,
+    title: str = "",
+    lang: str | None = None,
+    actor=None,
+) -> Document:
     """Accept PDF, ODT/ODS, DOCX/XLSX, PNG or JPEG, recognised by content, within the size limit."""
     _check_agenda_open(meeting)
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
@@ -275,6 +283,8 @@ def store_document(meeting: Meeting, upload, *, item: AgendaItem | None, actor=N
         meeting=meeting,
         item=item,
         filename=documents.clean_filename(upload.filename or "", content_type),
+        title=title.strip() or None,
+        lang=lang or None,
         stored_name=stored_name,
         content_type=content_type,
         size=size,

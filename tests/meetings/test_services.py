@@ -121,11 +121,13 @@ def test_closed_and_in_progress_meetings_cannot_be_cancelled(council, make_meeti
 def test_agenda_numbering_and_moving(council, make_meeting):
     meeting = make_meeting(council, items=["A", "B", "C"])
     a, b, c = meeting.items
-    services.move_item(c, -1)
+    assert services.place_item(c, 2)
     assert [i.title.get("en") for i in meeting.items] == ["A", "C", "B"]
     assert [i.position for i in meeting.items] == [1, 2, 3]
-    services.move_item(a, -1)  # already first: nothing happens
-    services.move_item(b, +1)  # already last
+    assert not services.place_item(a, 1)  # already there: nothing happens
+    assert services.place_item(a, 99)  # past the end: last
+    assert [i.title.get("en") for i in meeting.items] == ["C", "B", "A"]
+    assert services.place_item(a, -5)  # before the start: first
     assert [i.title.get("en") for i in meeting.items] == ["A", "C", "B"]
     services.remove_item(c)
     assert [(i.position, i.title.get("en")) for i in meeting.items] == [(1, "A"), (2, "B")]

@@ -95,7 +95,9 @@ def test_secretary_builds_and_publishes_an_agenda(app, world):
             page=url(meeting, "/items/new"),
         )
     third = meeting.items[2]
-    post(client, url(meeting, f"/items/{third.id}/move"), {"direction": "up"}, page=page)
+    edit = url(meeting, f"/items/{third.id}/edit")
+    moved = {"lang": "en", "title": "Advice on rents", "kind": "decision", "position": "2"}
+    post(client, edit, moved, page=edit)
     db.session.expire_all()
     assert [i.title.get("en") for i in meeting.items] == [
         "Welcome",
@@ -208,6 +210,7 @@ def test_upload_refusal_explains_and_download_is_safe(app, world):
         {
             "file": (io.BytesIO(b"<html><script>x</script>"), "agenda.pdf"),
             "item": str(meeting.items[0].id),
+            "lang": "en",
         },
         page=page,
         content_type="multipart/form-data",
@@ -219,7 +222,7 @@ def test_upload_refusal_explains_and_download_is_safe(app, world):
     post(
         client,
         page,
-        {"file": (io.BytesIO(PDF), "Budget 2031 (draft).pdf"), "item": "0"},
+        {"file": (io.BytesIO(PDF), "Budget 2031 (draft).pdf"), "item": "0", "lang": "en"},
         page=page,
         content_type="multipart/form-data",
     )

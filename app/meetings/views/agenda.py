@@ -1,11 +1,11 @@
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import Permission, get_in_council_or_404, requires
 from app.forms import ActionForm
 from app.meetings import services
-from app.meetings.forms import AgendaItemForm, MoveItemForm
+from app.meetings.forms import AgendaItemForm
 from app.meetings.models import AgendaItem
 from app.meetings.views.common import load_meeting, meeting_url
 from app.transactions import action
@@ -32,13 +32,24 @@ def item_fields(form: AgendaItemForm) -> dict:
 def new_item(slug: str, meeting_id: int):
     meeting = load_meeting(meeting_id)
     form = AgendaItemForm()
+    del form.position
     if request.method == "GET":
-        form.lang.data = meeting.title.original
+        form.lang.data = request.args.get("lang_edit") or meeting.title.original
     if form.validate_on_submit():
         with action(form) as done:
             services.add_item(meeting, **item_fields(form), actor=current_user)
         if done:
             flash(_("The item is added to the agenda."), "success")
+            if request.form.get("then") == "another":
+                # The next item is most likely in the same language.
+                return redirect(
+                    url_for(
+                        "agenda.new_item",
+                        slug=slug,
+                        meeting_id=meeting.id,
+                        lang_edit=form.lang.data,
+                    )
+                )
             return redirect(meeting_url(meeting, _anchor="agenda"))
     return render_template(
         "meetings/item.html", form=form, meeting=meeting, council=meeting.council, item=None
@@ -48,10 +59,12 @@ def new_item(slug: str, meeting_id: int):
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
 @requires(Permission.manage_meetings)
 def edit_item(slug: str, meeting_id: int, item_id: int):
+    """Everything about one item on one page: its texts, its place, its documents."""
     item = load_item(meeting_id, item_id)
     meeting = item.meeting
     lang = request.args.get("lang_edit") or item.title.original
     form = AgendaItemForm()
+    form.position.choices = [(n, str(n)) for n in range(1, len(meeting.items) + 1)]
     if request.method == "GET":
         form.process(
             data={
@@ -60,39 +73,26 @@ def edit_item(slug: str, meeting_id: int, item_id: int):
                 "description": item.description.get(lang),
                 "kind": item.kind.value,
                 "duration_minutes": item.duration_minutes,
+                "position": item.position,
             }
         )
     if form.validate_on_submit():
         with action(form) as done:
             services.update_item(item, **item_fields(form), actor=current_user)
+            if form.position.data:
+                services.place_item(item, form.position.data, actor=current_user)
         if done:
-            flash(_("The agenda item is saved."), "success")
+            flash(
+                _(
+                    "The agenda item is saved: it is item %(position)s.",
+                    position=item.position,
+                ),
+                "success",
+            )
             return redirect(meeting_url(meeting, _anchor=f"item-{item.id}"))
     return render_template(
         "meetings/item.html", form=form, meeting=meeting, council=meeting.council, item=item
     )
-
-
-@bp.post("/<int:item_id>/move")
-@requires(Permission.manage_meetings)
-def move_item(slug: str, meeting_id: int, item_id: int):
-    item = load_item(meeting_id, item_id)
-    form = MoveItemForm()
-    if form.validate_on_submit():
-        with action() as done:
-            moved = services.move_item(
-                item, -1 if form.direction.data == "up" else 1, actor=current_user
-            )
-        if done:
-            flash(
-                _(
-                    "“%(title)s” is now item %(position)s.",
-                    title=item.title.shown().text,
-                    position=item.position,
-                ),
-                "success" if moved else "info",
-            )
-    return redirect(meeting_url(item.meeting, _anchor=f"item-{item.id}"))
 
 
 @bp.route("/<int:item_id>/remove", methods=["GET", "POST"])

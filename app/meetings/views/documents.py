@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, send_file
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,8 +21,13 @@ def upload(slug: str, meeting_id: int):
     form.item.choices = [(0, _("The whole meeting"))] + [
         (item.id, f"{item.position}. {item.title.shown().text}") for item in meeting.items
     ]
+    limit = current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)
+    form.file.description = _(
+        "PDF, ODT, ODS, DOCX, XLSX, PNG or JPEG. Up to %(size)s MB.", size=limit
+    )
     if request.method == "GET":
         form.item.data = request.args.get("item", 0, type=int)
+        form.lang.data = meeting.title.original
     if form.validate_on_submit():
         item = (
             get_in_council_or_404(AgendaItem, form.item.data, meeting_id=meeting.id)
@@ -31,12 +36,17 @@ def upload(slug: str, meeting_id: int):
         )
         with action() as done:
             document = services.store_document(
-                meeting, form.file.data, item=item, actor=current_user
+                meeting,
+                form.file.data,
+                item=item,
+                title=form.title.data or "",
+                lang=form.lang.data,
+                actor=current_user,
             )
         if not done:
             form.file.errors.append(done.error)
         else:
-            flash(_("“%(name)s” is uploaded.", name=document.filename), "success")
+            flash(_("“%(name)s” is uploaded.", name=document.shown_title), "success")
             return redirect(meeting_url(meeting, _anchor="documents"))
     return render_template(
         "meetings/upload.html", form=form, meeting=meeting, council=meeting.council
