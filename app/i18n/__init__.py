@@ -6,7 +6,7 @@ here. Each module imports only modules named before it, so each reads on its own
 import cycle can form between them.
 """
 
-from app.i18n.column import TranslatedText
+from app.i18n.column import TranslatedText, lacks, text_in
 from app.i18n.languages import (
     DEFAULT_LOCALE,
     LANGUAGES,
@@ -43,9 +43,11 @@ __all__ = [
     "direction",
     "endonym",
     "format_local",
+    "lacks",
     "language_name",
     "remember_language",
     "requested_locale",
     "select_locale",
+    "text_in",
     "translated_note",
 ]
