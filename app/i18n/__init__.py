@@ -26,7 +26,7 @@ from app.i18n.locale import (
     requested_locale,
     select_locale,
 )
-from app.i18n.translated import Shown, Translated, translated_note
+from app.i18n.translated import Shown, Translated, pending_note, translated_note
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -44,6 +44,7 @@ __all__ = [
     "endonym",
     "format_local",
     "lacks",
+    "pending_note",
     "language_name",
     "remember_language",
     "requested_locale",

@@ -51,6 +51,16 @@ def language_choices(council) -> list[tuple[str, str]]:
     ]
 
 
+def answer_language(proposal: Proposal) -> str:
+    """The author reads the answer first: in the proposal's language when the council offers
+    it, else in the language of the person writing (or the council's own)."""
+    council = proposal.council
+    for code in (proposal.lang, current_locale()):
+        if code in council.languages:
+            return code
+    return council.default_language
+
+
 @bp.get("")
 @requires(Access.anyone)
 def proposals(slug: str):
@@ -242,8 +252,7 @@ def answer(slug: str, proposal_id: int):
     form.lang.choices = [(code, endonym(code)) for code in council.languages]
     if request.method == "GET":
         form.state.data = request.args.get("to") or steps[0].value
-        locale = current_locale()
-        form.lang.data = locale if locale in council.languages else council.default_language
+        form.lang.data = answer_language(proposal)
     if form.validate_on_submit():
         target = ProposalState(form.state.data)
         answer = {"answer": form.answer.data or "", "lang": form.lang.data, "actor": current_user}
