@@ -303,7 +303,9 @@ def ask_translators(proposal: Proposal, asked: bool, *, actor) -> bool:
     if proposal.is_public:
         raise DomainError(_("This proposal is public: the translators already see it."))
     if proposal.state is S.declined:
-        raise DomainError(_("This proposal is declined: it stays between its author and the council."))
+        raise DomainError(
+            _("This proposal is declined: it stays between its author and the council.")
+        )
     if asked == proposal.is_shared:
         return False
     proposal.translators_asked_at = utcnow() if asked else None

@@ -203,13 +203,14 @@ class Worklist:
     def _load(self, kind: str, ids: list[int]) -> dict[int, Any]:
         """Records of one kind, with what their entry shows (a vote's options come with one
         more statement: ``Poll.options`` loads with "selectin")."""
-        model, options = {
+        loaders: dict[str, tuple[Any, tuple]] = {
             "meeting": (Meeting, ()),
             "item": (AgendaItem, (joinedload(AgendaItem.meeting),)),
             "poll": (Poll, (joinedload(Poll.item).joinedload(AgendaItem.meeting),)),
             "proposal": (Proposal, (joinedload(Proposal.agenda_item),)),
             "answer": (ProposalEvent, (joinedload(ProposalEvent.proposal),)),
-        }[kind]
+        }
+        model, options = loaders[kind]
         statement = select(model).where(model.id.in_(ids)).options(*options)
         return {obj.id: obj for obj in db.session.scalars(statement).unique()}
 
@@ -236,6 +237,4 @@ class Worklist:
 
     def _missing(self, kind: str, obj) -> list[str]:
         texts = texts_of(kind, obj)
-        return [
-            lang for lang in self.languages if any(not text.value.get(lang) for text in texts)
-        ]
+        return [lang for lang in self.languages if any(not text.value.get(lang) for text in texts)]

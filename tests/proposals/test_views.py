@@ -390,7 +390,9 @@ def test_the_answer_is_written_in_the_proposals_language_when_the_council_offers
         html = secretary.get(f"/councils/council-a/proposals/{proposal.id}/answer").get_data(
             as_text=True
         )
-        assert re.search(rf'<option (selected value="{expected}"|value="{expected}" selected)', html)
+        assert re.search(
+            rf'<option (selected value="{expected}"|value="{expected}" selected)', html
+        )
 
 
 def test_readers_get_the_answer_in_their_language_or_the_original_marked_pending(app, world):

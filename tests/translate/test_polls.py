@@ -19,7 +19,9 @@ def world(make_council, make_user, add_member, make_meeting):
         people[role] = make_user(f"{role}@a.example", display_name=f"{role.title()} Person")
         add_member(council, people[role], Role(role))
     meeting = make_meeting(council, items=["Playground"], start=True)
-    meetings.set_presence(meeting, council.current_membership_of(people["member"]), Presence.present)
+    meetings.set_presence(
+        meeting, council.current_membership_of(people["member"]), Presence.present
+    )
     poll = voting.create_poll(
         meeting.items[0],
         voting.PollDetails(question="Where should it go?", lang="en", options=("North", "South")),

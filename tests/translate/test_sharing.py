@@ -97,9 +97,9 @@ def test_a_translator_finds_a_draft_agenda_only_once_the_council_shares_it(app, 
     assert translator.get(meeting_page(world)).status_code == 404
 
     ask(secretary, meeting_page(world), meeting_page(world), asked="no")
-    assert "The translators no longer see this draft." in secretary.get(meeting_page(world)).get_data(
-        as_text=True
-    )
+    assert "The translators no longer see this draft." in secretary.get(
+        meeting_page(world)
+    ).get_data(as_text=True)
     assert translator.get(url).status_code == 404
 
 
@@ -127,9 +127,9 @@ def test_a_proposal_under_review_is_shared_without_who_sent_it(app, world):
     assert translator.get(translate_url("proposal", proposal_id, "fr")).status_code == 404
 
     secretary = client_of(app, world, "secretary")
-    assert "Ask the translators to translate this" in secretary.get(
-        proposal_page(world)
-    ).get_data(as_text=True)
+    assert "Ask the translators to translate this" in secretary.get(proposal_page(world)).get_data(
+        as_text=True
+    )
     ask(secretary, proposal_page(world), proposal_page(world))
     assert db.session.scalar(select(AuditEvent).filter_by(action="proposal.translators_asked"))
 
@@ -154,9 +154,7 @@ def test_public_and_declined_records_are_not_shared(app, world, make_meeting):
     url = f"/councils/council-a/meetings/{public.id}"
     ask(secretary, url, url)
     assert "already see it" in secretary.get(url).get_data(as_text=True)
-    proposals.change_state(
-        world["proposal"], ProposalState.declined, answer="Not ours.", lang="en"
-    )
+    proposals.change_state(world["proposal"], ProposalState.declined, answer="Not ours.", lang="en")
     db.session.commit()
     ask(secretary, proposal_page(world), proposal_page(world))
     assert not db.session.get(Proposal, world["proposal"].id).is_shared

@@ -203,7 +203,7 @@ def test_translators_see_only_public_texts_and_send_nothing_private_to_a_machine
     sign_in(secretary, world["people"]["secretary"].email)
     worklist = secretary.get("/councils/council-a/translate").get_data(as_text=True)
     assert "0470" not in worklist and "Draft plans" not in worklist  # until shared
-    assert secretary.get("/councils/council-a/translate/meeting/%d" % draft.id).status_code == 200
+    assert secretary.get(f"/councils/council-a/translate/meeting/{draft.id}").status_code == 200
 
 
 def test_a_translation_has_a_length_limit(app, world):

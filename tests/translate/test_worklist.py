@@ -118,8 +118,8 @@ def test_older_texts_stay_reachable_page_by_page(app, council, translator):
     for number in range(25):
         proposal = submit(council, f"Proposal number {number:02d}")
         proposal.created_at -= timedelta(hours=100 - number)
-        for event in proposal.events:  # the answers are not what this test counts
-            event.answer = Translated()
+        for step in proposal.events:  # the answers are not what this test counts
+            step.answer = Translated()
     db.session.commit()
     first = translator.get(WORKLIST).get_data(as_text=True)
     assert "Proposal number 24" in first and "Proposal number 00" not in first

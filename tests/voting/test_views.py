@@ -244,7 +244,9 @@ def test_a_vote_links_to_its_agenda_item_and_the_proposal_it_decides(app, world)
 
     proposal, _token = proposals.submit(
         world["a"],
-        proposals.Submission(title="Shade trees", body="Plant trees.", topic=Topic.other, lang="en"),
+        proposals.Submission(
+            title="Shade trees", body="Plant trees.", topic=Topic.other, lang="en"
+        ),
         author=None,
         address="192.0.2.9",
         submission_key="shade",
