@@ -1,6 +1,6 @@
 """The database column that stores a Translated value, and how SQL reads into it."""
 
-from sqlalchemy import Text, and_, func, literal
+from sqlalchemy import Text, and_, func, literal, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import JSON, TypeDecorator
@@ -52,8 +52,10 @@ def text_in(column, lang):
     return _TextAt(column, key)
 
 
-def lacks(column, lang: str):
-    """SQL: the column has an original text but no version in ``lang`` (``Translated`` read in
-    the database, so that a list of what is missing can be paged there)."""
+def lacks(column, languages):
+    """SQL: the column has an original text but no version in one of ``languages``
+    (``Translated`` read in the database, so that a list of what is missing can be paged
+    there). The original is looked up once: each lookup parses the JSON again."""
     original = func.coalesce(text_in(column, text_in(column, "original")), "")
-    return and_(original != "", func.coalesce(text_in(column, lang), "") == "")
+    missing = [func.coalesce(text_in(column, lang), "") == "" for lang in languages]
+    return and_(original != "", or_(*missing))

@@ -50,7 +50,7 @@ def _key(kind: str, column):
 
 
 def _lacking(columns, languages: list[str]):
-    return or_(*(lacks(column, lang) for column in columns for lang in languages))
+    return or_(*(lacks(column, languages) for column in columns))
 
 
 def _visible_meeting():
