@@ -97,6 +97,8 @@ class CouncilRecord(Protocol):
     id: Any
     #: The permission whose holders also see the records that are not public (drafts).
     managed_by: Permission | None
+    #: Optional: ``is_public`` (default True) and ``is_shared``, whether the council shared a
+    #: record that is not public with the holders of ``if_shared`` (its translators).
 
     @classmethod
     def in_council(cls) -> Select: ...
@@ -170,14 +172,17 @@ def get_in_council_or_404(
     record_id: int,
     *,
     also: Permission | None = None,
+    if_shared: Permission | None = None,
     by_private_link: bool = False,
     **parents: int,
 ) -> R:
     """The record of the URL's council with this id (and these parent ids), or 404.
 
     A record that is not public (a draft meeting, a proposal under review) is found only by
-    those who manage its kind or hold ``also``, or ``by_private_link``: the reader holds the
-    record's secret link (a proposal's receipt in their session)."""
+    those who manage its kind or hold ``also``; by those holding ``if_shared`` when the
+    council shared the record with them (``record.is_shared``: a draft agenda given to the
+    translators); or ``by_private_link``: the reader holds the record's secret link (a
+    proposal's receipt in their session)."""
     council = current_council()
     values = {"record_id": record_id, "council_id": council.id, **parents}
     record = (
@@ -193,6 +198,8 @@ def get_in_council_or_404(
         abort(404)
     if not by_private_link and not getattr(record, "is_public", True):
         managers = {p for p in (getattr(model, "managed_by", None), also) if p is not None}
+        if if_shared is not None and getattr(record, "is_shared", False):
+            managers.add(if_shared)
         if not any(can(current_user, permission, council) for permission in managers):
             abort(404)
     return record

@@ -5,7 +5,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.i18n import LANGUAGES, UI_LOCALES
@@ -101,3 +101,9 @@ def ui_language_field() -> SelectField:
 
 class ActionForm(Form):
     """Nothing but the CSRF token: for buttons that change something (sign out, end, revoke)."""
+
+
+class AskTranslatorsForm(Form):
+    """Share a record that is not public with the council's translators ("yes"), or stop."""
+
+    asked = RadioField(choices=["yes", "no"], validators=[DataRequired()])

@@ -19,6 +19,7 @@ from app.i18n import (
     endonym,
     format_local,
     language_name,
+    pending_note,
     remember_language,
     requested_locale,
     translated_note,
@@ -92,6 +93,7 @@ def init_app(app: Flask) -> None:
         markdown=render_markdown,
         format_local=format_local,
         translated_note=translated_note,
+        pending_note=pending_note,
         switch_language_url=switch_language_url,
         ActionForm=ActionForm,
     )

@@ -77,7 +77,9 @@ SECRETARY_PAGES = [
 TRANSLATOR_PAGES = [
     "/councils/demo-city",
     "/councils/demo-city/translate",
+    "/councils/demo-city/translate?to=fr",
     "/councils/demo-city/translate/proposal/{accepted}?to=uk",
+    "/councils/demo-city/translate/poll/{open_poll}?to=fr",
     "/councils/demo-city/translate/meeting/{today}?to=fr",
     "/councils/demo-city/translate/council/{council}?to=ar",
     "/councils/demo-city/proposals/{scheduled}",

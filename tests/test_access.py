@@ -71,6 +71,8 @@ def form_data(endpoint: str, ids: dict) -> dict:
         },
         "meetings.cancel": {"reason": "The hall is flooded.", "lang": "en"},
         "agenda.new_item": {"title": "Parks", "lang": "en", "kind": "decision"},
+        "meetings.ask_translators": {"asked": "yes"},
+        "proposals.ask_translators": {"asked": "yes"},
         "attendance.sheet": {"record": f"{ids['membership_id']}:excused"},
         "voting.vote": {"choice": "yes"},
         "voting.new_poll": {

@@ -20,7 +20,7 @@ FIELDS = [
     "role", "voting_right", "term_start", "term_end", "display_name", "locale", "password",
     "confirm", "listed", "direction", "record", "to", "field", "text-title", "topic", "name",
     "municipality", "languages", "default_language", "timezone", "quorum_rule", "page", "q",
-    "submission_key", "website", "item", "duration_minutes", "options", "next",
+    "submission_key", "website", "item", "duration_minutes", "options", "next", "asked",
 ]  # fmt: skip
 NUMBERS = st.one_of(
     st.integers(min_value=-10, max_value=10),
@@ -67,7 +67,9 @@ def path_for(rule: str, draw) -> str:
         if converter.startswith("int"):
             return str(draw(NUMBERS.filter(lambda n: n >= 0)))
         if name == "kind":
-            return draw(st.sampled_from(["meeting", "item", "proposal", "answer", "council", "x"]))
+            return draw(
+                st.sampled_from(["meeting", "item", "poll", "proposal", "answer", "council", "x"])
+            )
         return draw(
             st.text(
                 alphabet=st.characters(codec="ascii", categories=["L", "N"]),

@@ -234,7 +234,15 @@ ANSWERS = {
 #: Names residents gave with their proposals (empty: sent without a name), in order.
 DEMO_AUTHORS = ["Layla", "Olena", "", "Carmen", "Fatou", "Omar", "Mykola", ""]
 
-#: Today's secret vote, asked in English and translated by the council.
+#: The votes on residents' proposals, asked by the secretary in her own language (Ukrainian)
+#: and translated by the translator; French is left for the worklist.
+PROPOSAL_QUESTION = {
+    "uk": "Чи ухвалює рада пропозицію мешканців, що обговорюється в цьому пункті?",
+    "en": "Does the council adopt the residents' proposal discussed under this item?",
+    "ar": "هل يعتمد المجلس اقتراح السكان الذي يُناقَش في هذا البند؟",
+}
+
+#: Today's secret vote, asked in English and translated by the translator.
 SECRET_QUESTION = {
     "en": "Should the council ask the city for a second advice office?",
     "ar": "هل يطلب المجلس من المدينة مكتب استشارات ثانياً؟",

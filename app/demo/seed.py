@@ -24,6 +24,7 @@ from app.demo.data import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
     MEETINGS,
+    PROPOSAL_QUESTION,
     PROPOSALS,
     SECRET_QUESTION,
 )
@@ -326,9 +327,11 @@ def _hold_vote(
     close: bool = True,
 ) -> Poll:
     """A named vote on ``item`` by the members present, with the result published."""
-    lang = item.title.original
-    details = voting.PollDetails(question=item.title.get(lang), lang=lang)
+    lang = next(iter(PROPOSAL_QUESTION))  # written first, in the secretary's language
+    details = voting.PollDetails(question=PROPOSAL_QUESTION[lang], lang=lang)
     poll = voting.create_poll(item, details, actor=officers.secretary)
+    questions = {code: {"question": text} for code, text in PROPOSAL_QUESTION.items()}
+    _translate("poll", poll, questions, by=officers.translator)
     voting.open_poll(poll, actor=officers.chair)
     for number, membership in enumerate(voting.entitled_memberships(poll)[:voters]):
         agrees = number % 3 != 0  # two in three follow the intended outcome; one abstains
@@ -348,11 +351,8 @@ def _open_secret_poll(item: AgendaItem, officers: Officers) -> Poll:
         majority_rule=MajorityRule.absolute,
     )
     poll = voting.create_poll(item, details, actor=officers.secretary)
-    # Questions are not among the texts the translation page covers: the secretary writes the
-    # translations with the question, before the vote opens.
-    for lang, text in SECRET_QUESTION.items():
-        if lang != poll.question.original:
-            poll.question = poll.question.with_text(lang, text)
+    questions = {code: {"question": text} for code, text in SECRET_QUESTION.items()}
+    _translate("poll", poll, questions, by=officers.translator)
     voting.open_poll(poll, actor=officers.chair)
     return poll
 

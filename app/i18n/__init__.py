@@ -6,7 +6,7 @@ here. Each module imports only modules named before it, so each reads on its own
 import cycle can form between them.
 """
 
-from app.i18n.column import TranslatedText
+from app.i18n.column import TranslatedText, lacks, text_in
 from app.i18n.languages import (
     DEFAULT_LOCALE,
     LANGUAGES,
@@ -26,7 +26,7 @@ from app.i18n.locale import (
     requested_locale,
     select_locale,
 )
-from app.i18n.translated import Shown, Translated, translated_note
+from app.i18n.translated import Shown, Translated, pending_note, translated_note
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -43,9 +43,12 @@ __all__ = [
     "direction",
     "endonym",
     "format_local",
+    "lacks",
+    "pending_note",
     "language_name",
     "remember_language",
     "requested_locale",
     "select_locale",
+    "text_in",
     "translated_note",
 ]

@@ -175,3 +175,16 @@ def translated_note(shown: Shown) -> str:
     if shown.machine:
         return gettext("Machine translation from %(language)s", language=source)
     return gettext("Translated from %(language)s", language=source)
+
+
+def pending_note(shown: Shown, offered) -> str:
+    """The line under an original shown to a reader whose language the council offers: its
+    translation is on the way (empty when the text is in the reader's language)."""
+    locale = current_locale()
+    if shown.lang == locale or locale not in offered or not shown.text:
+        return ""
+    return gettext(
+        "Translation into %(language)s pending. This is the original, in %(original)s.",
+        language=language_name(locale),
+        original=language_name(shown.lang),
+    )

@@ -84,6 +84,9 @@ class Meeting(Model):
         TranslatedText, info=MULTILINE, default=lambda: Translated()
     )
     published_at: Mapped[datetime | None]
+    #: When the officers asked the council's translators to translate this draft (its agenda
+    #: included); None: only the officers see the draft.
+    translators_asked_at: Mapped[datetime | None]
     #: Bumped on every change calendar apps must notice (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -112,6 +115,11 @@ class Meeting(Model):
     @property
     def is_public(self) -> bool:
         return self.state is not MeetingState.draft
+
+    @property
+    def is_shared(self) -> bool:
+        """The council asked its translators to translate it (see ``auth``, ``if_shared``)."""
+        return self.translators_asked_at is not None
 
     @classmethod
     def in_council(cls) -> Select:
@@ -147,6 +155,10 @@ class AgendaItem(Model):
     @property
     def is_public(self) -> bool:
         return self.meeting.is_public
+
+    @property
+    def is_shared(self) -> bool:
+        return self.meeting.is_shared
 
     @classmethod
     def in_council(cls) -> Select:

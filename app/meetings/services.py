@@ -148,6 +148,22 @@ def cancel_meeting(meeting: Meeting, reason: str, lang: str, *, actor=None) -> N
     meeting.cancel_reason = Translated.of(reason.strip(), lang)
 
 
+def ask_translators(meeting: Meeting, asked: bool, *, actor) -> bool:
+    """Share a draft (with its agenda) with the council's translators, or stop sharing it;
+    returns whether anything changed. A published meeting is everyone's already."""
+    if meeting.is_public:
+        raise DomainError(_("This meeting is published: the translators already see it."))
+    if asked == meeting.is_shared:
+        return False
+    meeting.translators_asked_at = utcnow() if asked else None
+    audit.record(
+        "meeting.translators_asked" if asked else "meeting.translators_no_longer_asked",
+        meeting,
+        actor=actor,
+    )
+    return True
+
+
 def _check_agenda_open(meeting: Meeting) -> None:
     if meeting.state not in AGENDA_OPEN:
         raise DomainError(_("The agenda of a closed or cancelled meeting cannot change."))

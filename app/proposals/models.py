@@ -101,6 +101,9 @@ class Proposal(Model):
     search_text: Mapped[str] = mapped_column(Text, default="")
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), index=True)
     endorsement_count: Mapped[int] = mapped_column(default=0)
+    #: When the officers asked the council's translators to translate it while under review
+    #: (say, to read it in their own language); None: only the officers see it until public.
+    translators_asked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -145,6 +148,11 @@ class Proposal(Model):
     @property
     def is_public(self) -> bool:
         return self.state in PUBLIC_STATES
+
+    @property
+    def is_shared(self) -> bool:
+        """The council asked its translators to translate it (a declined one stays private)."""
+        return self.translators_asked_at is not None and self.state is not ProposalState.declined
 
     @classmethod
     def in_council(cls) -> Select:

@@ -297,6 +297,26 @@ def schedulable_meetings(council: Council) -> list[Meeting]:
     return list(db.session.scalars(meetings.open_agendas(council)))
 
 
+def ask_translators(proposal: Proposal, asked: bool, *, actor) -> bool:
+    """Share a proposal under review with the council's translators (its text only, never
+    who sent it), or stop sharing it; returns whether anything changed."""
+    if proposal.is_public:
+        raise DomainError(_("This proposal is public: the translators already see it."))
+    if proposal.state is S.declined:
+        raise DomainError(
+            _("This proposal is declined: it stays between its author and the council.")
+        )
+    if asked == proposal.is_shared:
+        return False
+    proposal.translators_asked_at = utcnow() if asked else None
+    audit.record(
+        "proposal.translators_asked" if asked else "proposal.translators_no_longer_asked",
+        proposal,
+        actor=actor,
+    )
+    return True
+
+
 def endorse(proposal: Proposal, user) -> bool:
     """Support a proposal once; returns False when the person already did."""
     if proposal.state not in {S.accepted, S.scheduled, S.postponed}:

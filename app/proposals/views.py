@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
-from app.forms import ActionForm
+from app.forms import ActionForm, AskTranslatorsForm
 from app.i18n import current_locale, endonym
 from app.mail import mail_enabled, send_email
 from app.proposals import services
@@ -52,6 +52,16 @@ def language_choices(council) -> list[tuple[str, str]]:
     return [(code, endonym(code)) for code in council.languages] + [
         ("other", _("Another language"))
     ]
+
+
+def answer_language(proposal: Proposal) -> str:
+    """The author reads the answer first: in the proposal's language when the council offers
+    it, else in the language of the person writing (or the council's own)."""
+    council = proposal.council
+    for code in (proposal.lang, current_locale()):
+        if code in council.languages:
+            return code
+    return council.default_language
 
 
 @bp.get("")
@@ -247,8 +257,7 @@ def answer(slug: str, proposal_id: int):
     form.lang.choices = [(code, endonym(code)) for code in council.languages]
     if request.method == "GET":
         form.state.data = request.args.get("to") or steps[0].value
-        locale = current_locale()
-        form.lang.data = locale if locale in council.languages else council.default_language
+        form.lang.data = answer_language(proposal)
     if form.validate_on_submit():
         target = ProposalState(form.state.data)
         answer = {"answer": form.answer.data or "", "lang": form.lang.data, "actor": current_user}
@@ -267,6 +276,29 @@ def answer(slug: str, proposal_id: int):
         form=form,
         has_meetings=bool(meetings),
     )
+
+
+@bp.post("/<int:proposal_id>/translators")
+@requires(Permission.manage_proposals)
+def ask_translators(slug: str, proposal_id: int):
+    """A proposal under review, read in the officers' own language: the translators see its
+    text (never who sent it)."""
+    proposal = get_in_council_or_404(Proposal, proposal_id)
+    form = AskTranslatorsForm()
+    if form.validate_on_submit():
+        asked = form.asked.data == "yes"
+        with action() as done:
+            changed = services.ask_translators(proposal, asked, actor=current_user)
+        if done and asked:
+            flash(
+                _("The translators can now see the text of this proposal, and translate it."),
+                "success" if changed else "info",
+            )
+        elif done:
+            flash(
+                _("The translators no longer see this proposal."), "success" if changed else "info"
+            )
+    return redirect(proposal_url(proposal))
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])

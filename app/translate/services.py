@@ -6,17 +6,34 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, true
 
 from app import audit
 from app.councils.models import Council
 from app.errors import DomainError
-from app.extensions import db
 from app.i18n import Translated
-from app.meetings.models import AgendaItem, Meeting, MeetingState
-from app.proposals.models import PUBLIC_STATES, Proposal, ProposalEvent
+from app.meetings.models import AgendaItem, Meeting
+from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.services import refresh_search_text
 from app.translate.machine import machine_translate
+from app.voting.models import Poll
+
+
+@dataclass(frozen=True)
+class Text:
+    """One translated text of a record: its name on the page, its label, and where it is kept
+    (the record itself, or a row of its own, such as a vote's option)."""
+
+    name: str
+    label: object
+    holder: Any
+    attribute: str
+
+    @property
+    def value(self) -> Translated:
+        return getattr(self.holder, self.attribute)
+
+    def replace(self, value: Translated) -> None:
+        setattr(self.holder, self.attribute, value)
 
 
 @dataclass(frozen=True)
@@ -28,6 +45,21 @@ class Translatable:
     #: Each kind passes records of its own model.
     council_of: Callable[[Any], Council]
     after_change: Callable[[Any], None] = field(default=lambda obj: None)
+    #: Texts kept in rows of their own (a vote's options).
+    more_texts: Callable[[Any], list[Text]] = field(default=lambda obj: [])
+
+    def texts(self, obj) -> list[Text]:
+        own = [Text(name, label, obj, name) for name, label in self.fields.items()]
+        return own + self.more_texts(obj)
+
+
+def option_texts(poll: Poll) -> list[Text]:
+    """The options a council wrote for a vote (yes / no / abstain are the interface's words)."""
+    return [
+        Text(option.key, _("Option %(number)s", number=number), option, "label")
+        for number, option in enumerate(poll.options, 1)
+        if option.label
+    ]
 
 
 KINDS: dict[str, Translatable] = {
@@ -55,6 +87,12 @@ KINDS: dict[str, Translatable] = {
         {"title": _l("Title"), "description": _l("Description")},
         lambda item: item.meeting.council,
     ),
+    "poll": Translatable(
+        Poll,
+        {"question": _l("Question")},
+        lambda poll: poll.council,
+        more_texts=option_texts,
+    ),
     "proposal": Translatable(
         Proposal,
         {"title": _l("Title"), "body": _l("Proposal")},
@@ -69,10 +107,21 @@ KINDS: dict[str, Translatable] = {
 }
 
 
+def texts_of(kind: str, obj) -> list[Text]:
+    """The texts that have something to translate."""
+    return [text for text in KINDS[kind].texts(obj) if text.value]
+
+
 def fields_of(kind: str, obj) -> list[tuple[str, object, Translated]]:
     """The fields that have text to translate: (name, label, value)."""
-    values = [(name, label, getattr(obj, name)) for name, label in KINDS[kind].fields.items()]
-    return [(name, label, value) for name, label, value in values if value]
+    return [(text.name, text.label, text.value) for text in texts_of(kind, obj)]
+
+
+def _text(kind: str, obj, name: str) -> Text:
+    found = next((text for text in KINDS[kind].texts(obj) if text.name == name), None)
+    if found is None:
+        raise DomainError(_("There is no text to translate."))
+    return found
 
 
 def save_all(kind: str, obj, lang: str, texts: dict[str, tuple[str, bool]], *, actor) -> int:
@@ -90,7 +139,8 @@ def save(kind: str, obj, name: str, lang: str, text: str, *, checked: bool, user
     Text identical to a machine draft stays marked as machine-made (and checked when the person
     says so); any other text is the person's own translation.
     """
-    value: Translated = getattr(obj, name)
+    field = _text(kind, obj, name)
+    value = field.value
     if lang == value.original:
         raise DomainError(_("This is the original language: edit the text itself instead."))
     text = (text or "").strip()
@@ -99,10 +149,8 @@ def save(kind: str, obj, name: str, lang: str, text: str, *, checked: bool, user
     was_checked = value.provenance(lang).get("checked", False)
     if text == current and (not machine or checked == was_checked):
         return False
-    setattr(
-        obj,
-        name,
-        value.with_translation(lang, text, by=user.display_name, machine=machine, checked=checked),
+    field.replace(
+        value.with_translation(lang, text, by=user.display_name, machine=machine, checked=checked)
     )
     KINDS[kind].after_change(obj)
     audit.record(
@@ -119,20 +167,27 @@ def save(kind: str, obj, name: str, lang: str, text: str, *, checked: bool, user
     return True
 
 
+def may_use_machine(obj) -> bool:
+    """Only public texts go to the translation service: a draft or a proposal under review may
+    carry personal details, which never leave the site."""
+    return bool(getattr(obj, "is_public", True))
+
+
 def machine_draft(kind: str, obj, name: str, lang: str, *, user) -> None:
     """Ask the translation service for a draft of one field; stored as unchecked machine text."""
-    value: Translated = getattr(obj, name)
+    if not may_use_machine(obj):
+        raise DomainError(
+            _("This text is not public yet, so it is not sent to the translation service.")
+        )
+    field = _text(kind, obj, name)
+    value = field.value
     source = value.original
     if lang == source:
         raise DomainError(_("This is the original language: edit the text itself instead."))
     if not value.get(source):
         raise DomainError(_("There is no text to translate."))
     draft = machine_translate(value.get(source), source, lang)
-    setattr(
-        obj,
-        name,
-        value.with_translation(lang, draft, by="machine", machine=True, checked=False),
-    )
+    field.replace(value.with_translation(lang, draft, by="machine", machine=True, checked=False))
     KINDS[kind].after_change(obj)
     audit.record(
         "translation.machine_draft",
@@ -142,55 +197,3 @@ def machine_draft(kind: str, obj, name: str, lang: str, *, user) -> None:
         field=name,
         language=lang,
     )
-
-
-@dataclass(frozen=True)
-class Missing:
-    kind: str
-    obj: object
-    title: Translated
-    languages: list[str]
-
-
-def missing_translations(
-    council: Council, *, drafts: bool, under_review: bool, limit: int = 50
-) -> list[Missing]:
-    """Recent council texts that lack a version in some of the council's languages; draft
-    meetings and proposals under review only for those who may see them."""
-    found = []
-
-    def check(kind, obj, title):
-        missing = {
-            lang
-            for _name, _label, value in fields_of(kind, obj)
-            for lang in council.languages
-            if not value.get(lang)
-        }
-        if missing:
-            found.append(Missing(kind, obj, title, [c for c in council.languages if c in missing]))
-
-    proposals = db.session.scalars(
-        select(Proposal)
-        .where(
-            Proposal.council_id == council.id,
-            true() if under_review else Proposal.state.in_(PUBLIC_STATES),
-        )
-        .order_by(Proposal.created_at.desc())
-        .limit(limit)
-    )
-    for proposal in proposals:
-        check("proposal", proposal, proposal.title)
-    meetings = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.council_id == council.id,
-            true() if drafts else Meeting.state != MeetingState.draft,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(limit)
-    )
-    for meeting in meetings:
-        check("meeting", meeting, meeting.title)
-        for item in meeting.items:
-            check("item", item, item.title)
-    return found

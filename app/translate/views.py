@@ -2,18 +2,25 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import Permission, can, current_council, get_in_council_or_404, requires
+from app.auth import Permission, current_council, get_in_council_or_404, requires
 from app.i18n import current_locale
 from app.transactions import action
 from app.translate import services
 from app.translate.forms import MachineDraftForm, translation_form
 from app.translate.machine import machine_translation_enabled
+from app.translate.worklist import Worklist
+from app.web import paginate
 
 bp = Blueprint("translate", __name__, url_prefix="/councils/<slug>/translate")
 
 
+PER_PAGE = 20
+
+
 def back_url(kind: str, obj) -> str:
-    """The page where the text appears."""
+    """The page where the text appears; the worklist for what only the officers see."""
+    if not getattr(obj, "is_public", True):
+        return url_for("translate.worklist", slug=current_council().slug)
     if kind == "council":
         return url_for("site.council", slug=obj.slug)
     if kind == "meeting":
@@ -26,17 +33,20 @@ def back_url(kind: str, obj) -> str:
             meeting_id=meeting.id,
             _anchor=f"item-{obj.id}",
         )
+    if kind == "poll":
+        return url_for("voting.poll", slug=obj.council.slug, poll_id=obj.id)
     proposal = obj if kind == "proposal" else obj.proposal
     return url_for("proposals.proposal", slug=proposal.council.slug, proposal_id=proposal.id)
 
 
 def load(kind: str, obj_id: int):
-    """A council text the reader may see: translators translate what is public (drafts and
-    proposals under review, with their personal details, stay with the council's officers,
-    and never go to a machine translation service through a translator)."""
+    """A council text the reader may see: what is public, and what the council shared with its
+    translators (a draft agenda, a proposal under review: its texts only, never its author)."""
     if kind not in services.KINDS:
         abort(404)
-    return get_in_council_or_404(services.KINDS[kind].model, obj_id)
+    return get_in_council_or_404(
+        services.KINDS[kind].model, obj_id, if_shared=Permission.translate_texts
+    )
 
 
 def target_language(council, original_langs: set[str]) -> str:
@@ -65,15 +75,18 @@ def translate_url(kind: str, obj_id: int, lang: str, **kwargs) -> str:
 @bp.get("")
 @requires(Permission.translate_texts)
 def worklist(slug: str):
+    """What waits for the translators, most urgent first; ?to= keeps one language."""
     council = current_council()
+    language = request.args.get("to")
+    language = language if language in council.languages else None
+    work = Worklist(council, language)
+    page = paginate(work.statement(), per_page=PER_PAGE)
     return render_template(
         "translate/worklist.html",
         council=council,
-        missing=services.missing_translations(
-            council,
-            drafts=can(current_user, Permission.manage_meetings, council),
-            under_review=can(current_user, Permission.manage_proposals, council),
-        ),
+        language=language,
+        page=page,
+        entries=work.entries(page.items),
     )
 
 
@@ -107,6 +120,7 @@ def translate(slug: str, kind: str, obj_id: int):
         form=form,
         back=back_url(kind, obj),
         machine_enabled=machine_translation_enabled(),
+        machine_allowed=services.may_use_machine(obj),
         typed=form.typed(names) if request.method == "POST" else None,
     )
 
@@ -118,7 +132,7 @@ def machine(slug: str, kind: str, obj_id: int):
     obj = load(kind, obj_id)
     form = MachineDraftForm()
     form.to.choices = council.languages
-    form.field.choices = list(services.KINDS[kind].fields)
+    form.field.choices = [text.name for text in services.KINDS[kind].texts(obj)]
     if not form.validate_on_submit():
         abort(400)
     lang, name = form.to.data, form.field.data

@@ -122,6 +122,12 @@ class Poll(Model):
     def is_public(self) -> bool:
         return self.state is not PollState.draft and self.meeting.is_public
 
+    @property
+    def is_shared(self) -> bool:
+        """A vote not open yet goes to the translators with its meeting's agenda (published, or
+        a shared draft): its question must be in every language before it opens."""
+        return self.meeting.is_public or self.meeting.is_shared
+
     @classmethod
     def in_council(cls) -> Select:
         """One query for the poll with its options, item and meeting: every phone in the room

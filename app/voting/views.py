@@ -7,7 +7,7 @@ from markupsafe import Markup
 from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
 from app.database import utcnow
 from app.forms import ActionForm
-from app.i18n import format_local
+from app.i18n import current_locale, format_local
 from app.meetings.models import AgendaItem, Meeting
 from app.transactions import action, begin_writing, reads_first
 from app.urls import external_url
@@ -34,8 +34,9 @@ def new_poll(slug: str, meeting_id: int, item_id: int):
     item = get_in_council_or_404(AgendaItem, item_id, meeting_id=meeting_id)
     form = PollForm()
     if request.method == "GET":
-        form.lang.data = item.title.original
-        form.question.data = item.title.get(item.title.original)
+        # The question is written by the person, in their own language (not the item's title,
+        # which would store their words under the item's language).
+        form.lang.data = current_locale()
     if form.validate_on_submit():
         details = services.PollDetails(
             question=form.question.data,

@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.auth import Role
 from app.extensions import db
+from app.i18n import language_name
 from app.proposals import services
 from app.proposals.models import Proposal, ProposalState, Topic
 from tests.helpers import csrf_token, post, sign_in
@@ -379,3 +381,61 @@ def test_very_long_text_is_refused_with_a_clear_message_and_kept(app, world):
     assert "Keep the text under 10,000 characters." in html
     assert long_body.strip() in html
     assert db.session.scalar(select(Proposal)) is None
+
+
+def test_the_answer_is_written_in_the_proposals_language_when_the_council_offers_it(
+    app, world, make_user, add_member
+):
+    """A resident who wrote in Arabic gets the answer in Arabic by default; a proposal in a
+    language the council does not offer is answered in the writer's own language."""
+    client = app.test_client()
+    send_proposal(client)  # in Arabic
+    arabic = db.session.scalar(select(Proposal))
+    services.change_state(arabic, ProposalState.accepted)
+    other, _token = services.submit(
+        world["a"],
+        services.Submission(
+            title="Ruta", body="Texto", topic=Topic.other, lang="other", other_language="Español"
+        ),
+        author=None,
+        address="198.51.100.3",
+        submission_key="es",
+    )
+    writer = make_user("ukrainian@a.example", locale="uk")
+    add_member(world["a"], writer, Role.secretary)
+    secretary = app.test_client()
+    sign_in(secretary, writer.email)
+    for proposal, expected in ((arabic, "ar"), (other, "uk")):
+        html = secretary.get(f"/councils/council-a/proposals/{proposal.id}/answer").get_data(
+            as_text=True
+        )
+        assert re.search(
+            rf'<option (selected value="{expected}"|value="{expected}" selected)', html
+        )
+
+
+def test_readers_get_the_answer_in_their_language_or_the_original_marked_pending(app, world):
+    client = app.test_client()
+    response = send_proposal(client)
+    link = tracking_link(client.get(response.location).get_data(as_text=True)).group(1)
+    proposal = db.session.scalar(select(Proposal))
+    services.change_state(proposal, ProposalState.accepted, answer="We will discuss it.", lang="en")
+    db.session.commit()
+    public = f"/councils/council-a/proposals/{proposal.id}"
+    with app.test_request_context(), force_locale("uk"):
+        pending = gettext(
+            "Translation into %(language)s pending. This is the original, in %(original)s.",
+            language=language_name("uk"),
+            original=language_name("en"),
+        )
+    for url in (public, link):
+        ukrainian = app.test_client().get(f"{url}?lang=uk").get_data(as_text=True)
+        assert "We will discuss it." in ukrainian and pending in ukrainian
+    event = proposal.events[-1]
+    event.answer = event.answer.with_translation("ar", "سنناقشه.", by="Translator")
+    db.session.commit()
+    for url in (public, link):
+        arabic = app.test_client().get(f"{url}?lang=ar").get_data(as_text=True)
+        assert '<div lang="ar" dir="rtl" class="user-text "><p>سنناقشه.</p>' in arabic
+        english = app.test_client().get(f"{url}?lang=en").get_data(as_text=True)
+        assert "We will discuss it." in english and "pending" not in english

@@ -207,3 +207,56 @@ def test_the_public_sees_only_published_decisions(app, world):
     member = client_for(app, world, "member").get("/councils/council-a/decisions")
     assert "Adopt the budget?" not in public
     assert "Adopt the budget?" in member.get_data(as_text=True)
+
+
+def test_the_vote_form_speaks_the_language_of_the_person_writing(app, world, make_user, add_member):
+    """An Arabic-speaking secretary writes the question in Arabic: it is stored as Arabic, not
+    as the language of the agenda item, and the form does not start from the item's title."""
+    user = make_user("amina@a.example", locale="ar")
+    add_member(world["a"], user, Role.secretary)
+    item = world["meeting"].items[0]
+    url = f"/councils/council-a/meetings/{world['meeting'].id}/items/{item.id}/polls/new"
+    client = app.test_client()
+    sign_in(client, user.email)
+    html = client.get(url).get_data(as_text=True)
+    assert re.search(r'<option selected value="ar">|<option value="ar" selected>', html)
+    textarea = re.search(r'<textarea[^>]*name="question"[^>]*>(.*?)</textarea>', html, re.S)
+    assert textarea.group(1).strip() == ""  # not the item's title, "Budget"
+    post(
+        client,
+        url,
+        {
+            "lang": "ar",
+            "question": "هل نعتمد الميزانية؟",
+            "method": "named",
+            "majority_rule": "simple",
+            "entitlement": "present",
+        },
+        page=url,
+    )
+    db.session.refresh(item)
+    assert item.polls[-1].question.original == "ar"
+
+
+def test_a_vote_links_to_its_agenda_item_and_the_proposal_it_decides(app, world):
+    from app.proposals import services as proposals
+    from app.proposals.models import ProposalState, Topic
+
+    proposal, _token = proposals.submit(
+        world["a"],
+        proposals.Submission(
+            title="Shade trees", body="Plant trees.", topic=Topic.other, lang="en"
+        ),
+        author=None,
+        address="192.0.2.9",
+        submission_key="shade",
+    )
+    proposals.change_state(proposal, ProposalState.accepted)
+    proposals.link_to_item(proposal, world["meeting"].items[0], actor=None)
+    open_(world)
+    html = client_for(app, world, "member").get(poll_url(world["poll"])).get_data(as_text=True)
+    item = world["meeting"].items[0]
+    assert f'href="/councils/council-a/meetings/{world["meeting"].id}#item-{item.id}"' in html
+    assert "Agenda item: " in html and ">Budget<" in html
+    assert f'href="/councils/council-a/proposals/{proposal.id}"' in html
+    assert "Shade trees" in html

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from app.auth import Access, Permission, can, current_council, requires
 from app.extensions import db
-from app.forms import ActionForm
+from app.forms import ActionForm, AskTranslatorsForm
 from app.i18n import current_locale
 from app.meetings import services
 from app.meetings.forms import CancelForm, MeetingForm
@@ -190,3 +190,23 @@ def cancel(slug: str, meeting_id: int):
             flash_notification(notify_members(meeting))
             return redirect(meeting_url(meeting))
     return render_template("meetings/cancel.html", form=form, meeting=meeting, council=council)
+
+
+@bp.post("/meetings/<int:meeting_id>/translators")
+@requires(Permission.manage_meetings)
+def ask_translators(slug: str, meeting_id: int):
+    """A draft agenda in every language before it is published: the translators see it."""
+    meeting = load_meeting(meeting_id)
+    form = AskTranslatorsForm()
+    if form.validate_on_submit():
+        asked = form.asked.data == "yes"
+        with action() as done:
+            changed = services.ask_translators(meeting, asked, actor=current_user)
+        if done and asked:
+            flash(
+                _("The translators can now see this draft and its agenda, and translate them."),
+                "success" if changed else "info",
+            )
+        elif done:
+            flash(_("The translators no longer see this draft."), "success" if changed else "info")
+    return redirect(meeting_url(meeting))
