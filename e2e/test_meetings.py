@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 from app.meetings.models import ItemKind
 from e2e.conftest import PHONE, axe_violations, status
 
-
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
