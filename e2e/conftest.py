@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -43,6 +44,8 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
+#: Screenshots and other files a run leaves for people to look at (not kept in git).
+ARTIFACTS = Path(__file__).parent / "artifacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # Two test processes share two cores with their browsers: give pages time to answer.

@@ -39,6 +39,7 @@ PUBLIC_PAGES = [
     "/councils/demo-city/decisions",
 ]
 MEMBER_PAGES = [
+    "/start",
     "/profile",
     "/profile/password",
     "/councils/demo-city/members",
@@ -206,6 +207,21 @@ def test_the_vote_confirmation_page(new_page, sign_in, ids, words, locale, viewp
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])
+def test_a_member_who_cannot_vote_yet_is_told_why_on_the_vote(
+    new_page, sign_in, ids, words, locale
+):
+    """Aïcha sent apologies: the vote says she is not marked present, and offers "I am here"."""
+    t = words(locale)
+    page = new_page(PHONE)
+    sign_in(page, "member09@demo.test")
+    for path in ("/councils/demo-city/polls/{open_poll}", "/councils/demo-city/meetings/{today}"):
+        check(page, path.format(**ids), locale)
+        main = page.get_by_role("main")
+        expect(main.get_by_text(t("You are not marked present at this meeting."))).to_be_visible()
+        expect(main.get_by_role("button", name=t("I am here"))).to_be_visible()
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
 def test_pages_with_form_errors(new_page, words, locale):
     page = new_page(PHONE)
     t = words(locale)
@@ -223,6 +239,7 @@ def test_no_sideways_scrolling_at_320px(new_page, sign_in, ids, locale):
     page = new_page({"width": 320, "height": 640})
     sign_in(page, "secretary@demo.test")
     for path in PUBLIC_PAGES + [
+        "/start",
         "/councils/demo-city/members",
         "/councils/demo-city/edit",
         "/profile",

@@ -37,7 +37,7 @@ def wire_login(state) -> None:
 @requires(Access.anyone)
 def sign_in_page():
     if current_user.is_authenticated:
-        return redirect_back(request.args.get("next"))
+        return redirect_back(request.args.get("next"), "site.start")
     form = SignInForm()
     if form.validate_on_submit():
         # A refusal is kept: the failed attempt counts towards the throttle.
@@ -58,7 +58,7 @@ def sign_in_page():
                         ),
                         "info",
                     )
-            response = redirect_back(request.args.get("next"))
+            response = redirect_back(request.args.get("next"), "site.start")
             remember_language(response, user.locale)
             return response
     return render_template("accounts/sign_in.html", form=form)

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
 from app.councils.models import Council, Membership
@@ -327,6 +329,23 @@ def remove_document(document: Document, *, actor=None) -> None:
     document.removed_at = utcnow()
     document_path(document).unlink(missing_ok=True)
     audit.record("document.removed", document, actor=actor, council=document.meeting.council)
+
+
+def load_agenda(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda with each item's votes, documents and proposals: a fixed number of
+    statements however long the agenda and however many votes it holds."""
+    items = db.session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position)
+        .options(
+            selectinload(AgendaItem.polls),
+            selectinload(AgendaItem.documents),
+            selectinload(AgendaItem.proposals),
+        )
+    ).all()
+    set_committed_value(meeting, "items", list(items))
+    return meeting.items
 
 
 def attendance_for(meeting: Meeting, membership: Membership) -> Attendance | None:

@@ -7,7 +7,9 @@ from app.councils.models import Council
 from app.extensions import db
 from app.forms import ActionForm
 from app.meetings import services as meetings
+from app.meetings.models import Meeting, MeetingState
 from app.site.demo import DEMO_PASSWORD, demo_accounts, demo_data_present
+from app.voting import members as votes
 
 bp = Blueprint("site", __name__)
 
@@ -21,6 +23,48 @@ bp.add_app_template_global(lambda: DEMO_PASSWORD, "demo_password")
 def home():
     councils = db.session.scalars(select(Council).order_by(Council.municipality)).all()
     return render_template("site/index.html", councils=councils)
+
+
+@bp.get("/start")
+@requires(Access.signed_in)
+def start():
+    """Where a member lands after signing in: the meetings under way in their councils with
+    the votes they can cast first, then each council and its next meeting."""
+    seats = sorted(
+        (m for m in current_user.memberships if m.is_current), key=lambda m: m.council_id
+    )
+    councils = [seat.council for seat in seats]
+    under_way = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.council_id.in_([c.id for c in councils]),
+            Meeting.state == MeetingState.in_progress,
+        )
+        .order_by(Meeting.starts_at)
+    ).all()
+    standings = votes.standings(votes.open_polls(under_way), seats)
+    return render_template(
+        "site/start.html",
+        seats=seats,
+        under_way=under_way,
+        standings=list(standings.values()),
+        presence={
+            meeting.id: meetings.attendance_for(meeting, seat)
+            for meeting in under_way
+            for seat in seats
+            if seat.council_id == meeting.council_id
+        },
+        next_meetings={
+            council.id: db.session.scalar(
+                meetings.upcoming_meetings(council, include_drafts=False)
+                .where(Meeting.state == MeetingState.published)
+                .limit(1)
+            )
+            for council in councils
+        },
+        attends={c.id: can(current_user, Permission.attend, c) for c in councils},
+        form=ActionForm(),
+    )
 
 
 @bp.get("/councils/<slug>")

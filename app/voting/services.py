@@ -194,6 +194,25 @@ def turnout(poll: Poll, membership: Membership | None = None) -> Turnout:
     return Turnout(*db.session.execute(query, _bound(poll, membership)).one())
 
 
+def poll_states(meeting: Meeting) -> list[tuple[int, PollState]]:
+    """The meeting's votes that are not drafts, in agenda order: one statement."""
+    query = (
+        select(Poll.id, Poll.state)
+        .join(AgendaItem, Poll.agenda_item_id == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting.id, Poll.state != P.draft)
+        .order_by(AgendaItem.position, Poll.id)
+    )
+    return [(poll_id, state) for poll_id, state in db.session.execute(query)]
+
+
+def votes_needed(poll: Poll, counts: Turnout) -> int | None:
+    """While a poll is open, the votes that carry it when the rule fixes them in advance (an
+    absolute majority of the entitled members); None when they depend on the votes cast."""
+    if poll.majority_rule is not MajorityRule.absolute:
+        return None
+    return tally.needed(poll.majority_rule.value, counted=0, entitled=counts.entitled)
+
+
 def open_poll(poll: Poll, *, actor=None) -> None:
     if poll.meeting.state is not MeetingState.in_progress:
         raise DomainError(_("Votes can be opened once the meeting has started."))

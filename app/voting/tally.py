@@ -37,6 +37,11 @@ class Result:
         return set(self.counts) == set(DEFAULT_OPTIONS)
 
     @property
+    def needed(self) -> int:
+        """Votes an option needed to be adopted, under this result's rule."""
+        return needed(self.rule, counted=self.counted, entitled=self.entitled)
+
+    @property
     def passed(self) -> bool:
         return self.adopted is not None and (not self.is_motion or self.adopted == YES)
 
@@ -76,6 +81,18 @@ def meets_rule(votes: int, against: int, *, rule: str, counted: int, entitled: i
         return 2 * votes > entitled
     if rule == "two_thirds":
         return counted > 0 and 3 * votes >= 2 * counted
+    raise ValueError(f"unknown majority rule {rule!r}")
+
+
+def needed(rule: str, *, counted: int, entitled: int) -> int:
+    """The fewest votes for an option that carry it (``meets_rule`` as a number): what a
+    member reads as "5 of 9 needed"."""
+    if rule == "simple":
+        return counted // 2 + 1
+    if rule == "absolute":
+        return entitled // 2 + 1
+    if rule == "two_thirds":
+        return max(1, -(-2 * counted // 3))
     raise ValueError(f"unknown majority rule {rule!r}")
 
 

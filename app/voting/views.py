@@ -1,5 +1,16 @@
+from dataclasses import dataclass
+
 import segno
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -8,15 +19,33 @@ from app.auth import Access, Permission, can, current_council, get_in_council_or
 from app.database import utcnow
 from app.forms import ActionForm
 from app.i18n import current_locale, format_local
-from app.meetings.models import AgendaItem, Meeting
+from app.meetings.models import AgendaItem, Meeting, MeetingState
 from app.transactions import action, begin_writing, reads_first
 from app.urls import external_url
-from app.voting import services
+from app.voting import members, services
 from app.voting.forms import PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
 from app.web import paginate
 
 bp = Blueprint("voting", __name__, url_prefix="/councils/<slug>")
+
+
+@bp.app_template_global()
+def member_votes(meeting: Meeting) -> "MeetingVotes":
+    """For a meeting's page (which the meetings domain draws without knowing about votes):
+    where the person reading it stands in each of its votes."""
+    membership = meeting.council.current_membership_of(current_user)
+    polls = [p for item in meeting.items for p in item.polls]
+    standings = members.standings(polls, [membership]) if membership else {}
+    return MeetingVotes(standings, [s.poll for s in standings.values() if s.can_vote])
+
+
+@dataclass(frozen=True)
+class MeetingVotes:
+    #: By poll id: whether the reader voted (and, in a roll call, how) and can vote now.
+    standings: dict[int, members.Standing]
+    #: The open votes the reader can cast now, in agenda order.
+    to_cast: list[Poll]
 
 
 def load_poll(poll_id: int) -> Poll:
@@ -71,6 +100,7 @@ def poll(slug: str, poll_id: int):
     else:
         waiting_for = []
     visible = services.results_visible(poll, current_user)
+    counts = services.turnout(poll, membership)
     return render_template(
         "voting/poll.html",
         poll=poll,
@@ -78,12 +108,36 @@ def poll(slug: str, poll_id: int):
         meeting=poll.meeting,
         officer=officer,
         membership=membership,
-        turnout=services.turnout(poll, membership),
+        turnout=counts,
+        needed=services.votes_needed(poll, counts),
         waiting_for=waiting_for,
         result=services.result_of(poll) if visible else None,
         roll_call=services.roll_call(poll) if visible else [],
         form=ActionForm(),
+        **member_side(poll, membership, counts),
     )
+
+
+def member_side(poll: Poll, membership, counts: services.Turnout) -> dict:
+    """For the member reading an open poll: their own standing and the next vote once they
+    have voted, or why they may not vote and whether "I am here" would change that."""
+    side: dict = {"standing": None, "next_vote": None, "not_entitled": None, "check_in": False}
+    if poll.state is not PollState.open or membership is None:
+        return side
+    if counts.member_voted:
+        standings = members.standings(members.open_polls([poll.meeting]), [membership])
+        side["standing"] = standings.get(poll.id)
+        side["next_vote"] = next((s.poll for s in standings.values() if s.can_vote), None)
+    elif not counts.member_entitled:
+        reason = members.not_entitled(poll, membership)
+        side["not_entitled"] = reason
+        side["check_in"] = (
+            reason is not None
+            and reason.fixed_by_checking_in
+            and poll.meeting.state is MeetingState.in_progress
+            and can(current_user, Permission.attend, poll.council)
+        )
+    return side
 
 
 @bp.after_request
@@ -99,13 +153,29 @@ def confirm(slug: str, poll_id: int):
     """The second screen: the choice repeated in words, and one button to make it final.
 
     Posted, so that no URL carries the choice; and as long whatever the choice, so that the
-    size of the encrypted answer does not give it away."""
+    size of the encrypted answer does not give it away. Never kept by the browser: going back
+    to it asks again, and a vote already cast is then said to be cast, not offered again."""
     poll = load_poll(poll_id)
     form = VoteForm()
     choice = poll.option(form.choice.data or "") if form.validate_on_submit() else None
     if choice is None:
         flash(_("Choose one of the options."), "error")
         return redirect(poll_url(poll))
+    membership = poll.council.current_membership_of(current_user)
+    counts = services.turnout(poll, membership)
+    if counts.member_voted:
+        page = render_template("voting/already_voted.html", poll=poll, council=poll.council)
+    elif not counts.member_entitled:
+        # The poll page says why, and what the member can do about it.
+        return redirect(poll_url(poll))
+    else:
+        page = padded_confirmation(poll, choice, form)
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def padded_confirmation(poll: Poll, choice, form: VoteForm) -> str:
     pages = {
         option.key: render_template(
             "voting/confirm.html", poll=poll, council=poll.council, choice=option, form=form
@@ -195,15 +265,25 @@ def publish_poll(slug: str, poll_id: int):
 @requires(Access.anyone)
 def projector(slug: str, poll_id: int):
     poll = load_poll(poll_id)
-    qr = segno.make(external_url("voting.poll", slug=poll.council.slug, poll_id=poll.id), error="m")
+    scan_url = scan_to_vote_url(poll)
+    qr = segno.make(scan_url, error="m")
+    counts = services.turnout(poll)
     return render_template(
         "voting/projector.html",
         poll=poll,
         council=poll.council,
         qr=Markup(qr.svg_inline(scale=6, border=2, title=_("Scan to vote"))),  # noqa: S704
-        turnout=services.turnout(poll),
+        scan_url=scan_url,
+        turnout=counts,
+        needed=services.votes_needed(poll, counts),
         result=services.result_of(poll) if services.results_visible(poll, current_user) else None,
     )
+
+
+def scan_to_vote_url(poll: Poll) -> str:
+    """What the projector's QR code opens: the sign-in page, which sends a phone that is
+    already signed in straight on to the vote, and any other back to it after signing in."""
+    return external_url("accounts.sign_in_page", next=poll_url(poll))
 
 
 @bp.get("/polls/<int:poll_id>/status.json")
@@ -231,9 +311,15 @@ def status(slug: str, poll_id: int):
 def meeting_polls(slug: str, meeting_id: int):
     """Which polls of a meeting are open, so a member's page notices one opening."""
     meeting = get_in_council_or_404(Meeting, meeting_id)
-    polls = [p for item in meeting.items for p in item.polls if p.state is not PollState.draft]
     response = jsonify(
-        polls=[{"id": p.id, "state": p.state.value, "url": poll_url(p)} for p in polls]
+        polls=[
+            {
+                "id": poll_id,
+                "state": state.value,
+                "url": url_for("voting.poll", slug=slug, poll_id=poll_id),
+            }
+            for poll_id, state in services.poll_states(meeting)
+        ]
     )
     response.headers["Cache-Control"] = "no-store"
     return response

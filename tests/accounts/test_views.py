@@ -22,7 +22,7 @@ def is_signed_in(client) -> bool:
 def test_sign_in_and_out(client, make_user):
     make_user("amina@example.org")
     response = sign_in(client, "Amina@Example.org ")
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/start"  # the start page of a signed-in person
     assert "You are signed in." in client.get("/").get_data(as_text=True)
     assert is_signed_in(client)
 
@@ -235,7 +235,7 @@ def test_sign_in_never_redirects_to_another_site(client, make_user):
         response = post(
             client, f"/sign-in?next={target}", {"email": "amina@example.org", "password": PASSWORD}
         )
-        assert response.headers["Location"] == "/"
+        assert response.headers["Location"] == "/start"  # their own start page, never elsewhere
         sign_out(client)
 
 

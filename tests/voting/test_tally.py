@@ -4,7 +4,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.voting.tally import ABSTAIN, DEFAULT_OPTIONS, NO, RULES, YES, share, tally
+from app.voting.tally import (
+    ABSTAIN,
+    DEFAULT_OPTIONS,
+    NO,
+    RULES,
+    YES,
+    meets_rule,
+    needed,
+    share,
+    tally,
+)
 
 choices = st.lists(st.sampled_from(DEFAULT_OPTIONS), max_size=60)
 rules = st.sampled_from(RULES)
@@ -108,3 +118,22 @@ def test_a_choice_between_alternatives_is_won_only_with_the_rules_majority():
 def test_ballots_for_unknown_options_are_an_error_not_a_silent_zero():
     with pytest.raises(ValueError):
         tally(["maybe"], DEFAULT_OPTIONS, rule="simple", entitled=3)
+
+
+@given(rules, st.integers(0, 500), st.integers(0, 500))
+def test_the_number_needed_is_exactly_where_the_rule_starts_to_carry(rule, counted, extra):
+    """ "5 of 9 needed" on the page is the rule itself: one vote fewer does not carry."""
+    entitled = counted + extra
+    votes = needed(rule, counted=counted, entitled=entitled)
+    if votes <= counted or rule == "absolute":
+        assert meets_rule(votes, counted - votes, rule=rule, counted=counted, entitled=entitled)
+    fewer = votes - 1
+    assert not meets_rule(fewer, counted - fewer, rule=rule, counted=counted, entitled=entitled)
+
+
+def test_the_number_needed_in_words_members_know():
+    assert needed("absolute", counted=2, entitled=9) == 5
+    assert needed("simple", counted=5, entitled=9) == 3
+    assert needed("two_thirds", counted=6, entitled=9) == 4
+    result = tally([YES], DEFAULT_OPTIONS, rule="absolute", entitled=9)
+    assert (result.needed, result.passed) == (5, False)

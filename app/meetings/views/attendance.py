@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,8 +7,9 @@ from app.councils.models import Membership
 from app.meetings import services
 from app.meetings.forms import AttendanceForm
 from app.meetings.models import Presence
-from app.meetings.views.common import load_meeting, meeting_url
+from app.meetings.views.common import load_meeting
 from app.transactions import action
+from app.urls import redirect_back
 
 bp = Blueprint("attendance", __name__, url_prefix="/councils/<slug>/meetings/<int:meeting_id>")
 
@@ -58,4 +59,7 @@ def mark_present(slug: str, meeting_id: int):
         services.set_presence(meeting, membership, Presence.present, actor=current_user)
     if done:
         flash(_("You are marked present. Welcome!"), "success")
-    return redirect(meeting_url(meeting))
+    # Back where the member said it (a vote they could not cast yet), or to the meeting.
+    return redirect_back(
+        request.form.get("next"), "meetings.meeting", slug=slug, meeting_id=meeting_id
+    )

@@ -100,6 +100,7 @@ def meeting(slug: str, meeting_id: int):
     meeting = load_meeting(meeting_id)
     council = meeting.council
     membership = council.current_membership_of(current_user)
+    services.load_agenda(meeting)
     return render_template(
         "meetings/meeting.html",
         meeting=meeting,
