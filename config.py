@@ -82,6 +82,17 @@ class Config:
     #: Reverse proxies in front of the app (their X-Forwarded-For/-Proto are trusted); 0: none.
     PROXIES = int(os.environ.get("CONSULTA_PROXIES", "0"))
 
+    #: Emails confirming a resident's support, per address (all proposals) and per proposal,
+    #: each hour; links in them work once, for EMAIL_LINK_LIFETIME.
+    SUPPORT_EMAILS_PER_ADDRESS = 5
+    SUPPORT_EMAILS_PER_PROPOSAL = 200
+    #: Tracking links sent again, and addresses to confirm, per address and per proposal hourly.
+    LINK_EMAILS_PER_ADDRESS = 3
+    LINK_EMAILS_PER_PROPOSAL = 3
+    EMAIL_LINK_LIFETIME = timedelta(hours=48)
+    #: Days a council is said to take to answer a proposal until it has answered a few (then
+    #: the median of its own answers is said).
+    PROPOSAL_ANSWER_DAYS = 28
     INVITATION_LIFETIME = timedelta(days=14)
     PASSWORD_RESET_LIFETIME = timedelta(hours=24)
     #: Links sent to one account per hour on request (more only through an administrator).

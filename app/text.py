@@ -67,3 +67,28 @@ def render_markdown(text: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(html)  # noqa: S704 - sanitised by nh3 just above
+
+
+#: Arabic-script letters that people type one for another: alef wasla and the hamza seats
+#: that do not decompose, alef maksura and Persian yeh for yeh, keheh for kaf, teh marbuta for
+#: heh. Alefs and seats with hamza or madda decompose under NFKD (their marks are dropped).
+_ARABIC_VARIANTS = str.maketrans(
+    {
+        "\u0671": "\u0627",  # ٱ → ا
+        "\u0649": "\u064a",  # ى → ي
+        "\u06cc": "\u064a",  # ی → ي
+        "\u06a9": "\u0643",  # ک → ك
+        "\u0629": "\u0647",  # ة → ه
+        "\u0621": "",  # a hamza on its own line
+        "\u0640": "",  # tatweel only stretches a word
+    }
+)
+
+
+def fold_for_search(text: str) -> str:
+    """Text as the search box compares it: without case, accents and other combining marks
+    (Arabic short vowels and hamza above or below included), with Arabic letter variants
+    made one. The stored search column and the typed words are folded the same way."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare.translate(_ARABIC_VARIANTS))

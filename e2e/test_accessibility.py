@@ -33,6 +33,8 @@ PUBLIC_PAGES = [
     "/councils/demo-city/proposals/{accepted}",
     "/councils/demo-city/proposals/{implemented}",
     "/councils/demo-city/proposals/track/{tracking}",
+    "/councils/demo-city/proposals/lost-link",
+    "/councils/demo-city/proposals/check-inbox?about=support",
     "/councils/demo-city/polls/{published_poll}",
     "/councils/demo-city/polls/{published_poll}/projector",
     "/councils/demo-city/polls/{open_poll}/projector",

@@ -45,13 +45,8 @@ def body_field():
 class ProposalForm(Form):
     #: One random key per form, so that a double click stores one proposal.
     submission_key = HiddenField()
+    #: The council's languages first, then every language CLDR names (`language_choices`).
     lang = SelectField(_l("Language you write in"))
-    other_language = StringField(
-        _l("Which language? (if another)"),
-        validators=[Optional(), Length(max=60)],
-        render_kw={"dir": "auto"},
-        filters=[strip],
-    )
     title = title_field()
     body = body_field()
     topic = RadioField(
@@ -138,3 +133,50 @@ class FilterForm(Form):
             "lang": (self.lang.data or "")[:16],
             "query": (self.q.data or "")[:200],
         }
+
+
+def email_field(label=None, description=None):
+    return EmailField(
+        label or _l("Your email address"),
+        validators=[
+            DataRequired(message=_l("Enter your email address.")),
+            Email(
+                message=_l("Enter an email address like name@example.org."),
+                check_deliverability=False,
+            ),
+            Length(max=254),
+        ],
+        description=description,
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+        filters=[strip],
+    )
+
+
+class SupportByEmailForm(Form):
+    """Support without an account: counted once the link sent to the address is opened."""
+
+    email = email_field(
+        description=_l(
+            "We email you a link: your support counts once you open it. Your address is not "
+            "kept, only a sign that it has supported this proposal."
+        )
+    )
+
+
+class ContactForm(Form):
+    """An address for a proposal sent without one: saved once the link sent to it is opened."""
+
+    email = email_field(
+        description=_l("We email a link to it: the address is saved once you open the link.")
+    )
+
+
+class LostLinkForm(Form):
+    reference = StringField(
+        _l("Reference code"),
+        validators=[DataRequired(message=_l("Enter the reference code.")), Length(max=20)],
+        description=_l("8 letters and digits, for example K7QM-4XPD."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+        filters=[strip],
+    )
+    email = email_field(description=_l("The address you gave with your proposal."))

@@ -74,6 +74,7 @@ PUBLIC_STATES = frozenset(
 
 class Proposal(Model):
     __tablename__ = "proposals"
+    __table_args__ = (UniqueConstraint("council_id", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
@@ -82,8 +83,11 @@ class Proposal(Model):
     author_name: Mapped[str] = mapped_column(String(120), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_consent: Mapped[bool] = mapped_column(default=False)
-    #: A language code, or "other" with `other_language` naming it.
+    #: The language's code as Babel writes it (`ps`, `fa_AF`; `bcp47()` makes it `fa-AF`), or
+    #: "und" when nobody named it.
     lang: Mapped[str] = mapped_column(String(16))
+    #: What the author called a language before proposals named one from the full list
+    #: (kept for "und" proposals of that time).
     other_language: Mapped[str] = mapped_column(String(60), default="")
     title: Mapped[Translated] = mapped_column(TranslatedText)
     body: Mapped[Translated] = mapped_column(TranslatedText, info=MULTILINE)
@@ -93,11 +97,13 @@ class Proposal(Model):
     )
     #: SHA-256 of the private tracking token; the token itself is only ever shown once.
     tracking_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: A short code to quote and to type ("K7QM4XPD", shown "K7QM-4XPD"); not a secret.
+    reference: Mapped[str] = mapped_column(String(8))
     #: A random key per form, so that a double click stores one proposal.
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     #: Keyed hash of the sender's address, for the rate limit only.
     address_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
-    #: Lower-cased text of every version of the title and body, for the search box.
+    #: Every version of the title and body folded for the search box (`fold_for_search`).
     search_text: Mapped[str] = mapped_column(Text, default="")
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), index=True)
     endorsement_count: Mapped[int] = mapped_column(default=0)
@@ -223,3 +229,40 @@ class Endorsement(Model):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmailSupport(Model):
+    """Support from a resident without an account, counted once per address and proposal.
+    Only a keyed hash of the normalised address is kept."""
+
+    __tablename__ = "email_supports"
+    __table_args__ = (UniqueConstraint("proposal_id", "address_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    #: HMAC of the normalised address under a key derived from SECRET_KEY.
+    address_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmailRequest(Model):
+    """An email someone asked the site to send about a proposal: the throttles count these,
+    and a confirmation link is one of them (single use, until ``expires_at``)."""
+
+    __tablename__ = "email_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "support" (confirm a support), "contact" (confirm the author's address), "link" (the
+    #: tracking link sent again).
+    purpose: Mapped[str] = mapped_column(String(20))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    address_hash: Mapped[str] = mapped_column(String(64), index=True)
+    #: The address itself, only for "contact": it becomes the proposal's once confirmed.
+    address: Mapped[str] = mapped_column(String(254), default="")
+    #: SHA-256 of the link's token; none when the email carried no link to confirm.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+
+    proposal = relationship("Proposal")

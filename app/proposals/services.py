@@ -16,9 +16,11 @@ from app.councils.models import Council
 from app.database import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import Translated
+from app.i18n import Translated, is_language
 from app.meetings import services as meetings
 from app.meetings.models import ItemKind, Meeting
+from app.proposals import supporters, tracking
+from app.proposals.links import address_fingerprint
 from app.proposals.models import (
     PUBLIC_STATES,
     Endorsement,
@@ -27,7 +29,7 @@ from app.proposals.models import (
     ProposalState,
     Topic,
 )
-from app.text import clean_plain
+from app.text import clean_plain, fold_for_search
 from app.tokens import hash_token, new_token
 from app.workflow import may_become, transition
 
@@ -45,7 +47,6 @@ class Submission:
     body: str
     topic: Topic
     lang: str
-    other_language: str = ""
     author_name: str = ""
     contact_email: str = ""
     contact_consent: bool = False
@@ -93,7 +94,7 @@ def _check_rate(council: Council, address_hash: str) -> None:
 def refresh_search_text(proposal: Proposal) -> None:
     """Keep the search column in step with every version of the title and body."""
     texts = [*proposal.title.texts.values(), *proposal.body.texts.values()]
-    proposal.search_text = "\n".join(texts).casefold()
+    proposal.search_text = fold_for_search("\n".join(texts))
 
 
 def by_submission_key(key: str) -> Proposal | None:
@@ -116,10 +117,8 @@ def submit(
         return None, None
     if (earlier := by_submission_key(submission_key)) is not None:
         raise AlreadyReceived(earlier)
-    if submission.lang not in council.languages and submission.lang != "other":
-        raise DomainError(_("Choose one of the languages offered, or “Another language”."))
-    if submission.lang == "other" and not submission.other_language.strip():
-        raise DomainError(_("Say which language the proposal is written in."))
+    if submission.lang not in council.languages and not is_language(submission.lang):
+        raise DomainError(_("Choose the language you write in from the list."))
     title, body = clean_plain(submission.title), clean_plain(submission.body, multiline=True)
     if not title:
         raise DomainError(_("Enter a title for your proposal."))
@@ -139,11 +138,11 @@ def submit(
         contact_email=submission.contact_email.strip() if submission.contact_email else "",
         contact_consent=bool(submission.contact_email) and submission.contact_consent,
         lang=lang,
-        other_language=clean_plain(submission.other_language)[:60] if lang == "other" else "",
         title=Translated.of(title, lang),
         body=Translated.of(body, lang),
         topic=Topic(submission.topic),
         tracking_hash=token_hash,
+        reference=tracking.new_reference(council),
         submission_key=submission_key,
         address_hash=address_hash,
     )
@@ -318,11 +317,13 @@ def ask_translators(proposal: Proposal, asked: bool, *, actor) -> bool:
 
 
 def endorse(proposal: Proposal, user) -> bool:
-    """Support a proposal once; returns False when the person already did."""
-    if proposal.state not in {S.accepted, S.scheduled, S.postponed}:
-        raise DomainError(_("This proposal cannot be supported any more."))
+    """Support a proposal once; returns False when the person already did (with their account,
+    or by email with their account's address)."""
+    supporters.check_supportable(proposal)
     if proposal.author_id == user.id:
         raise DomainError(_("You cannot support your own proposal."))
+    if supporters.supported_by_address(proposal, address_fingerprint(user.email)):
+        return False
     try:
         with db.session.begin_nested():
             db.session.add(Endorsement(proposal_id=proposal.id, user_id=user.id))
@@ -355,6 +356,10 @@ def needs_agenda(proposal: Proposal) -> bool:
     )
 
 
+#: The list's filter for proposals written in a language the council does not offer.
+OTHER_LANGUAGES = "other"
+
+
 @dataclass(frozen=True)
 class Filters:
     topic: str = ""
@@ -371,9 +376,12 @@ def public_proposals(council: Council, filters: Filters):
         statement = statement.where(Proposal.topic == Topic(filters.topic))
     if filters.state in ProposalState.__members__ and ProposalState(filters.state) in PUBLIC_STATES:
         statement = statement.where(Proposal.state == ProposalState(filters.state))
-    if filters.lang:
+    if filters.lang == OTHER_LANGUAGES:
+        statement = statement.where(Proposal.lang.not_in(council.languages))
+    elif filters.lang:
         statement = statement.where(Proposal.lang == filters.lang)
-    for word in filters.query.casefold().split()[:8]:
+    # Folded like the stored column: "sante" finds "santé", "الايجار" finds "الإيجار".
+    for word in fold_for_search(filters.query).split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(Proposal.search_text.like(f"%{escaped}%", escape="\\"))
     return statement.order_by(Proposal.created_at.desc(), Proposal.id.desc())

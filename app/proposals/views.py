@@ -2,24 +2,40 @@ import logging
 import secrets
 import smtplib
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
+from app.background import after_response
 from app.forms import ActionForm, AskTranslatorsForm
-from app.i18n import current_locale, endonym
+from app.i18n import UNKNOWN, all_languages, current_locale, endonym
 from app.mail import mail_enabled, send_email
-from app.proposals import services
+from app.proposals import emails, links, services, supporters, tracking
 from app.proposals.forms import (
     AnswerForm,
+    ContactForm,
     FilterForm,
+    LostLinkForm,
     PrivacyEditForm,
     ProposalForm,
     ResubmitForm,
+    SupportByEmailForm,
 )
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalState, Topic
-from app.tokens import seal_text, unseal_text
+from app.tokens import new_token, seal_text, unseal_text
 from app.transactions import action
 from app.urls import external_url
 from app.web import paginate
@@ -36,7 +52,7 @@ RECEIPT = "proposal receipt"
 @bp.after_request
 def keep_secret_links_private(response):
     """Receipts and tracking pages carry a secret link: never cache them, never index them."""
-    if request.endpoint in ("proposals.receipt", "proposals.track"):
+    if request.endpoint in ("proposals.receipt", "proposals.track", "proposals.confirm_email"):
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -49,8 +65,9 @@ def proposal_url(proposal: Proposal, **kwargs) -> str:
 
 
 def language_choices(council) -> list[tuple[str, str]]:
+    """The list's language filter: the council's languages, and all the others together."""
     return [(code, endonym(code)) for code in council.languages] + [
-        ("other", _("Another language"))
+        (services.OTHER_LANGUAGES, _("Other languages"))
     ]
 
 
@@ -62,6 +79,34 @@ def answer_language(proposal: Proposal) -> str:
         if code in council.languages:
             return code
     return council.default_language
+
+
+def writing_languages(council) -> dict[str, list[tuple[str, str]]]:
+    """What a proposal may be written in: the council's languages first, then every other
+    language named in the reader's language and in itself, then "not in the list"."""
+    offered = set(council.languages)
+    return {
+        _("Languages of the council"): [(code, endonym(code)) for code in council.languages],
+        _("All languages"): [(c, label) for c, label in all_languages() if c not in offered]
+        + [(UNKNOWN, _("Another language (not in the list)"))],
+    }
+
+
+def qr_code(link: str) -> Markup:
+    """The link as a QR code to photograph: inline SVG, drawn on the server."""
+    svg = segno.make(link, error="m").svg_inline(scale=4, border=2)
+    label = escape(_("QR code of your tracking link"))
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S704
+
+
+def keep_link(council, proposal: Proposal, token: str) -> dict:
+    """What the receipt and the tracking page show to keep a proposal: link, code, QR code."""
+    link = external_url("proposals.track", slug=council.slug, token=token)
+    return {
+        "link": link,
+        "reference": tracking.format_reference(proposal.reference),
+        "qr": qr_code(link),
+    }
 
 
 @bp.get("")
@@ -95,7 +140,12 @@ def _email_receipt(proposal: Proposal, token: str) -> bool | None:
     if not proposal.contact_email or not mail_enabled():
         return None
     link = external_url("proposals.track", slug=proposal.council.slug, token=token)
-    body = render_template("proposals/email/receipt.txt", proposal=proposal, link=link)
+    body = render_template(
+        "proposals/email/receipt.txt",
+        proposal=proposal,
+        link=link,
+        reference=tracking.format_reference(proposal.reference),
+    )
     try:
         return send_email(
             proposal.contact_email, _("Your proposal: %(title)s", title=proposal.title), body
@@ -110,7 +160,7 @@ def _email_receipt(proposal: Proposal, token: str) -> bool | None:
 def new(slug: str):
     council = current_council()
     form = ProposalForm()
-    form.lang.choices = language_choices(council)
+    form.lang.choices = writing_languages(council)
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(16)
         locale = current_locale()
@@ -125,7 +175,6 @@ def new(slug: str):
                     body=form.body.data,
                     topic=form.topic.data,
                     lang=form.lang.data,
-                    other_language=form.other_language.data or "",
                     author_name=form.author_name.data or "",
                     contact_email=form.contact_email.data or "",
                     contact_consent=form.contact_consent.data,
@@ -138,7 +187,7 @@ def new(slug: str):
         if done:
             if proposal is None or token is None:
                 # A robot filled the hidden field: answer as if all went well; nothing was stored.
-                return render_template("proposals/received.html", council=council, token=None)
+                return render_template("proposals/received.html", council=council, keep=None)
             _remember_receipt(key, proposal, token)
             emailed = _email_receipt(proposal, token)
             if emailed:
@@ -168,7 +217,10 @@ def receipt(slug: str, key: str):
         abort(404)
     proposal = get_in_council_or_404(Proposal, receipt["id"], by_private_link=True)
     return render_template(
-        "proposals/received.html", council=council, proposal=proposal, token=token
+        "proposals/received.html",
+        council=council,
+        proposal=proposal,
+        keep=keep_link(council, proposal, token),
     )
 
 
@@ -177,9 +229,7 @@ def receipt(slug: str, key: str):
 def track(slug: str, token: str):
     """The author's private page: the whole history, and changes when the council asks."""
     council = current_council()
-    proposal = services.find_by_token(token)
-    if proposal is None or proposal.council_id != council.id:
-        abort(404)
+    proposal = _tracked(council, token)
     form = ResubmitForm()
     if request.method == "GET":
         form.process(
@@ -194,15 +244,124 @@ def track(slug: str, token: str):
         if done:
             flash(_("Thank you. The council will look at the new version."), "success")
             return redirect(url_for("proposals.track", slug=slug, token=token))
+    return _tracking_page(council, proposal, token, form=form)
+
+
+def _tracked(council, token: str) -> Proposal:
+    proposal = services.find_by_token(token)
+    if proposal is None or proposal.council_id != council.id:
+        abort(404)
+    return proposal
+
+
+def _tracking_page(council, proposal, token, *, form=None, contact_form=None):
     return render_template(
-        "proposals/track.html", council=council, proposal=proposal, form=form, token=token
+        "proposals/track.html",
+        council=council,
+        proposal=proposal,
+        form=form or ResubmitForm(formdata=None),
+        token=token,
+        keep=keep_link(council, proposal, token),
+        contact_form=contact_form or ContactForm(formdata=None),
+        usual_days=tracking.usual_answer_days(council),
+        mail=mail_enabled(),
+    )
+
+
+@bp.post("/track/<token>/email")
+@requires(Access.anyone)
+def add_contact(slug: str, token: str):
+    """The author gives an address after all: it is saved once the link sent to it is opened."""
+    council = current_council()
+    proposal = _tracked(council, token)
+    if not mail_enabled():
+        abort(404)
+    form = ContactForm()
+    if form.validate_on_submit():
+        confirm_token = new_token()[0]
+        with action(form) as done:
+            tracking.request_contact(proposal, form.email.data, confirm_token)
+        if done:
+            link = external_url("proposals.confirm_email", slug=slug, token=confirm_token)
+            emails.send_contact_link(proposal, form.email.data, link)
+            return redirect(url_for("proposals.check_inbox", slug=slug, about="contact"))
+    return _tracking_page(council, proposal, token, contact_form=form)
+
+
+@bp.route("/lost-link", methods=["GET", "POST"])
+@requires(Access.anyone)
+def lost_link(slug: str):
+    """The tracking link again, for the reference code and the author's address. Whether they
+    match is found out after the response: every code and address get the same page."""
+    council = current_council()
+    form = LostLinkForm()
+    if mail_enabled() and form.validate_on_submit():
+        token = new_token()[0]
+        link = external_url("proposals.track", slug=slug, token=token)
+        reference, address = form.reference.data, form.email.data
+        after_response(
+            emails.link_requested, council.id, reference, address, token, link, current_locale()
+        )
+        return redirect(url_for("proposals.check_inbox", slug=slug, about="link"))
+    return render_template(
+        "proposals/lost_link.html", council=council, form=form, mail=mail_enabled()
+    )
+
+
+@bp.get("/check-inbox")
+@requires(Access.anyone)
+def check_inbox(slug: str):
+    about = request.args.get("about", "")
+    return render_template(
+        "proposals/check_inbox.html",
+        council=current_council(),
+        about=about if about in ("support", "contact", "link") else "link",
+        link_hours=int(current_app.config["EMAIL_LINK_LIFETIME"].total_seconds() // 3600),
+    )
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@requires(Access.anyone)
+def confirm_email(slug: str, token: str):
+    """A link sent by email: a support to count, or an author's address to save. Opening it
+    changes nothing (mail scanners open links); the button on the page does."""
+    council = current_council()
+    found = links.find_request(token)
+    if found is None or found.proposal.council_id != council.id:
+        return render_template("proposals/link_invalid.html", council=council), 404
+    proposal, purpose = found.proposal, found.purpose
+    form = ActionForm()
+    if form.validate_on_submit():
+        with action() as done:
+            if purpose == "support":
+                added = supporters.confirm_support(found)
+            else:
+                tracking.confirm_contact(found)
+        if done and purpose == "support":
+            if added:
+                flash(_("Thank you: your support is counted."), "success")
+            else:
+                flash(_("Your support was already counted."), "info")
+        elif done:
+            flash(_("Your email address is saved."), "success")
+            return redirect(url_for("proposals.proposals", slug=slug))
+        return redirect(proposal_url(proposal))
+    return render_template(
+        "proposals/confirm_email.html",
+        council=council,
+        proposal=proposal,
+        purpose=purpose,
+        form=form,
     )
 
 
 @bp.get("/<int:proposal_id>")
 @requires(Access.anyone)
 def proposal(slug: str, proposal_id: int):
-    proposal = get_in_council_or_404(Proposal, proposal_id)
+    return _proposal_page(get_in_council_or_404(Proposal, proposal_id))
+
+
+def _proposal_page(proposal: Proposal, support_form=None):
     council = proposal.council
     return render_template(
         "proposals/proposal.html",
@@ -212,6 +371,8 @@ def proposal(slug: str, proposal_id: int):
         endorsed=services.has_endorsed(proposal, current_user),
         needs_agenda=services.needs_agenda(proposal),
         form=ActionForm(),
+        support_form=support_form or SupportByEmailForm(formdata=None),
+        mail=mail_enabled(),
         show_original=request.args.get("original") == "1",
     )
 
@@ -227,6 +388,28 @@ def endorse(slug: str, proposal_id: int):
     elif done:
         flash(_("You already support this proposal."), "info")
     return redirect(proposal_url(proposal))
+
+
+@bp.post("/<int:proposal_id>/support-by-email")
+@requires(Access.anyone)
+def support_by_email(slug: str, proposal_id: int):
+    """Support without an account. Whether the address supports it already is found out after
+    the response: every address gets the same page in the same time."""
+    proposal = get_in_council_or_404(Proposal, proposal_id)
+    if not mail_enabled():
+        abort(404)
+    if proposal.state not in supporters.SUPPORTABLE:
+        flash(_("This proposal cannot be supported any more."), "error")
+        return redirect(proposal_url(proposal))
+    form = SupportByEmailForm()
+    if not form.validate_on_submit():
+        return _proposal_page(proposal, support_form=form)
+    token = new_token()[0]
+    link = external_url("proposals.confirm_email", slug=slug, token=token)
+    after_response(
+        emails.support_requested, proposal.id, form.email.data, token, link, current_locale()
+    )
+    return redirect(url_for("proposals.check_inbox", slug=slug, about="support"))
 
 
 @bp.get("/review")

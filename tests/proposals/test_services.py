@@ -76,13 +76,13 @@ def test_a_proposal_keeps_its_language_and_starts_private(council):
     assert not proposal.is_public
 
 
-def test_another_language_needs_a_name(council):
+def test_a_language_comes_from_the_council_or_the_full_list(council):
     with pytest.raises(DomainError):
         submit(council, lang="other")
-    proposal, _ = submit(council, lang="other", other_language="Tigrinya")
-    assert proposal.other_language == "Tigrinya"
+    proposal, _ = submit(council, lang="ti")
+    assert proposal.lang == "ti" and proposal.other_language == ""
     with pytest.raises(DomainError):
-        submit(council, lang="fr")  # not a language of this council
+        submit(council, lang="Tigrinya")
 
 
 def test_spoofing_and_invisible_characters_are_removed_but_the_text_is_kept(council):

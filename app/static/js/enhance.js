@@ -86,3 +86,18 @@ document.documentElement.classList.add("js");
     window.history.replaceState(null, "", form.getAttribute("data-history-url"));
   }
 })();
+
+// A button that copies a link (the page shows the link itself without JavaScript).
+(function () {
+  "use strict";
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.hidden = false;
+    var status = button.parentNode.querySelector(".copy-status");
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+        if (status) status.textContent = button.getAttribute("data-copied");
+      }).catch(function () {});
+    });
+  });
+})();
