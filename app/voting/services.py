@@ -194,13 +194,24 @@ def turnout(poll: Poll, membership: Membership | None = None) -> Turnout:
     return Turnout(*db.session.execute(query, _bound(poll, membership)).one())
 
 
-def open_poll(poll: Poll, *, actor=None) -> None:
+def open_poll(poll: Poll, *, actor=None, without_quorum: bool = False) -> None:
+    """Voting opens during the meeting; without quorum only when the person opening it said
+    so (``without_quorum``), having been shown who is present and how many are needed."""
     if poll.meeting.state is not MeetingState.in_progress:
         raise DomainError(_("Votes can be opened once the meeting has started."))
-    quorum = meetings.quorum(poll.meeting).reached
-    transition(poll, P.open, actor=actor, quorum=quorum)
+    quorum = meetings.quorum(poll.meeting)
+    if not quorum.reached and not without_quorum:
+        raise DomainError(
+            _(
+                "Quorum is not reached (%(present)s present, %(needed)s needed): the vote was "
+                "not opened.",
+                present=quorum.present,
+                needed=quorum.needed,
+            )
+        )
+    transition(poll, P.open, actor=actor, quorum=quorum.reached)
     poll.opened_at = utcnow()
-    poll.quorum_at_open = quorum
+    poll.quorum_at_open = quorum.reached
 
 
 def _lock(poll_id: int) -> Poll:

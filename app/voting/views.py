@@ -12,7 +12,7 @@ from app.meetings.models import AgendaItem, Meeting
 from app.transactions import action, begin_writing, reads_first
 from app.urls import external_url
 from app.voting import services
-from app.voting.forms import PollForm, VoteForm
+from app.voting.forms import OpenPollForm, PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
 from app.web import paginate
 
@@ -52,7 +52,12 @@ def new_poll(slug: str, meeting_id: int, item_id: int):
             flash(_("The vote is prepared. Open it when the council is ready."), "success")
             return redirect(poll_url(poll))
     return render_template(
-        "voting/new.html", form=form, council=current_council(), item=item, meeting=item.meeting
+        "voting/new.html",
+        form=form,
+        council=current_council(),
+        item=item,
+        meeting=item.meeting,
+        quorum=services.meetings.quorum(item.meeting),
     )
 
 
@@ -160,11 +165,24 @@ def confirmed_step(poll_id: int, step, template: str, done_message: str):
 @bp.route("/polls/<int:poll_id>/open", methods=["GET", "POST"])
 @requires(Permission.manage_meetings)
 def open_poll(slug: str, poll_id: int):
-    return confirmed_step(
-        poll_id,
-        services.open_poll,
+    """Shows the quorum first; without it, opening is a separate, named choice."""
+    poll = load_poll(poll_id)
+    form = OpenPollForm()
+    if request.method == "POST":
+        with action() as done:
+            services.open_poll(
+                poll, actor=current_user, without_quorum=form.without_quorum.data == "yes"
+            )
+        if done:
+            flash(_("Voting is open. Members can vote now."), "success")
+        if done or poll.state is not PollState.draft:
+            return redirect(poll_url(poll))
+    return render_template(
         "voting/confirm_open.html",
-        _("Voting is open. Members can vote now."),
+        poll=poll,
+        council=poll.council,
+        form=form,
+        quorum=services.meetings.quorum(poll.meeting),
     )
 
 

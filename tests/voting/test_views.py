@@ -9,7 +9,7 @@ from app.extensions import db
 from app.meetings import services as meetings
 from app.meetings.models import Presence
 from app.voting import services
-from app.voting.models import PollMethod
+from app.voting.models import PollMethod, PollState
 from tests.helpers import csrf_token, post, sign_in
 
 ROLES = ["chair", "secretary", "member", "observer", "translator", "outsider", "admin", "anonymous"]
@@ -207,3 +207,41 @@ def test_the_public_sees_only_published_decisions(app, world):
     member = client_for(app, world, "member").get("/councils/council-a/decisions")
     assert "Adopt the budget?" not in public
     assert "Adopt the budget?" in member.get_data(as_text=True)
+
+
+def test_opening_without_quorum_warns_and_needs_its_own_confirmation(app, world):
+    poll, meeting = world["poll"], world["meeting"]
+    for membership in world["a"].voting_memberships:
+        meetings.record_departure(meeting, membership)
+    db.session.commit()
+    chair = client_for(app, world, "chair")
+    prepare = f"/councils/council-a/meetings/{meeting.id}/items/{poll.item.id}/polls/new"
+    assert "No quorum yet: 0 of 2 voting members present" in chair.get(prepare).get_data(
+        as_text=True
+    )
+    page = chair.get(poll_url(poll, "/open")).get_data(as_text=True)
+    assert "Quorum is not reached: 0 voting members are present, 2 are needed." in page
+    assert "Open the vote without quorum" in page
+    # A POST that does not say "without quorum" opens nothing, and shows the warning again.
+    refused = post(chair, poll_url(poll, "/open"), page=poll_url(poll, "/open"))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "the vote was not opened" in html
+    assert "Open the vote without quorum" in html
+    db.session.expire_all()
+    assert poll.state is PollState.draft
+    opened = post(
+        chair, poll_url(poll, "/open"), {"without_quorum": "yes"}, page=poll_url(poll, "/open")
+    )
+    assert opened.status_code == 302
+    db.session.expire_all()
+    assert poll.state is PollState.open and poll.quorum_at_open is False
+
+
+def test_with_quorum_the_vote_opens_with_one_button(app, world):
+    poll = world["poll"]
+    chair = client_for(app, world, "chair")
+    page = chair.get(poll_url(poll, "/open")).get_data(as_text=True)
+    assert "Quorum reached" in page and "without quorum" not in page
+    assert post(chair, poll_url(poll, "/open"), page=poll_url(poll, "/open")).status_code == 302
+    db.session.expire_all()
+    assert poll.state is PollState.open and poll.quorum_at_open is True
