@@ -155,6 +155,10 @@ def start_meeting(meeting: Meeting, *, actor=None, day_confirmed: date | None = 
 
 
 def close_meeting(meeting: Meeting, *, actor=None) -> None:
+    """A meeting closes with no vote left open (``voting.close_meeting`` closes them first):
+    a vote's entitled members and quorum come from the room, which empties at the close."""
+    if any(poll.state.value == "open" for item in meeting.items for poll in item.polls):
+        raise DomainError(_("A vote of this meeting is still open: close it first."))
     _transition(meeting, S.closed, actor=actor)
     now = utcnow()
     for attendance in meeting.attendances:

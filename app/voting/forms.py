@@ -56,3 +56,8 @@ class VoteForm(Form):
 class OpenPollForm(Form):
     #: "yes" from the button that opens the vote although quorum is not reached.
     without_quorum = HiddenField()
+
+
+class CloseMeetingForm(Form):
+    #: "close" from the button that closes the meeting's open votes with it.
+    open_votes = HiddenField()

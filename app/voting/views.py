@@ -8,11 +8,11 @@ from app.auth import Access, Permission, can, current_council, get_in_council_or
 from app.database import utcnow
 from app.forms import ActionForm
 from app.i18n import format_local
-from app.meetings.models import AgendaItem, Meeting
+from app.meetings.models import AgendaItem, Meeting, MeetingState
 from app.transactions import action, begin_writing, reads_first
 from app.urls import external_url
 from app.voting import services
-from app.voting.forms import OpenPollForm, PollForm, VoteForm
+from app.voting.forms import CloseMeetingForm, OpenPollForm, PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
 from app.web import paginate
 
@@ -205,6 +205,32 @@ def publish_poll(slug: str, poll_id: int):
         services.publish_poll,
         "voting/confirm_publish.html",
         _("The result is published."),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/close", methods=["GET", "POST"])
+@requires(Permission.manage_meetings)
+def close_meeting(slug: str, meeting_id: int):
+    """Closing a meeting settles its open votes, so it lives with the votes: the page names
+    them and offers to close them with the meeting, or to go back."""
+    meeting = get_in_council_or_404(Meeting, meeting_id)
+    form = CloseMeetingForm()
+    meeting_page = url_for("meetings.meeting", slug=slug, meeting_id=meeting.id)
+    if request.method == "POST":
+        with action() as done:
+            services.close_meeting(
+                meeting, actor=current_user, close_open_votes=form.open_votes.data == "close"
+            )
+        if done:
+            flash(_("The meeting is closed."), "success")
+        if done or meeting.state is not MeetingState.in_progress:
+            return redirect(meeting_page)
+    return render_template(
+        "meetings/confirm_close.html",
+        form=form,
+        meeting=meeting,
+        council=meeting.council,
+        open_polls=services.open_polls(meeting),
     )
 
 

@@ -397,3 +397,23 @@ def test_a_roll_call_keeps_the_names_members_had_when_they_voted(council, meetin
     accounts.update_profile(voter.user, "Someone Else", "en")
     db.session.commit()
     assert [(e.name, e.choice) for e in services.roll_call(poll)] == [(name, "yes")]
+
+
+def test_a_meeting_closes_its_open_votes_with_the_room_as_it_was(council, meeting):
+    poll = make_poll(meeting)
+    services.open_poll(poll)
+    for membership in voters(council)[:5]:
+        services.cast_vote(poll, membership, "yes")
+    with pytest.raises(DomainError, match="still open"):
+        services.close_meeting(meeting)
+    with pytest.raises(DomainError, match="still open"):
+        meetings.close_meeting(meeting)  # the meetings domain refuses too
+    assert meeting.state.value == "in_progress" and poll.state is PollState.open
+    services.close_meeting(meeting, close_open_votes=True)
+    db.session.commit()
+    assert meeting.state.value == "closed" and poll.state is PollState.closed
+    assert poll.quorum_at_close is True and services.decided(poll)
+    # Everyone has left the room now; what the vote says does not change.
+    assert services.turnout(poll) == services.Turnout(5, 5, False, False)
+    assert services.turnout(poll, voters(council)[0]) == services.Turnout(5, 5, True, True)
+    assert services.recount(poll) == services.result_of(poll)

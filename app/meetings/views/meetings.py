@@ -177,17 +177,6 @@ def start(slug: str, meeting_id: int):
     )
 
 
-@bp.route("/meetings/<int:meeting_id>/close", methods=["GET", "POST"])
-@requires(Permission.manage_meetings)
-def close(slug: str, meeting_id: int):
-    return confirmed_step(
-        meeting_id,
-        services.close_meeting,
-        "meetings/confirm_close.html",
-        _("The meeting is closed."),
-    )
-
-
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
 @requires(Permission.manage_meetings)
 def cancel(slug: str, meeting_id: int):
