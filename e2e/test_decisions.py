@@ -117,9 +117,7 @@ def review_card(page, t, title: str):
     return page.get_by_role("listitem").filter(has=heading)
 
 
-def test_putting_an_accepted_proposal_on_an_agenda_schedules_it(
-    new_page, sign_in, words, setup
-):
+def test_putting_an_accepted_proposal_on_an_agenda_schedules_it(new_page, sign_in, words, setup):
     fr = words("fr")
     title, meeting_title = unique("Benches in the park"), unique("Plenary on benches")
     setup.proposal(title, ProposalState.accepted)
@@ -145,7 +143,9 @@ def test_putting_an_accepted_proposal_on_an_agenda_schedules_it(
     schedule.click()
 
     scheduled = fr(ProposalState.scheduled.label)
-    expect(status(page, fr("Saved: the proposal is now “%(state)s”.", state=scheduled))).to_be_visible()
+    expect(
+        status(page, fr("Saved: the proposal is now “%(state)s”.", state=scheduled))
+    ).to_be_visible()
     expect(page.get_by_role("main").get_by_text(scheduled, exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=meeting_title)).to_be_visible()
 
@@ -174,13 +174,16 @@ def test_a_new_proposal_is_declined_only_after_a_confirmation(new_page, sign_in,
     # A confirmation that repeats the answer; the way back keeps it.
     expect(page.get_by_role("heading", level=1, name=en("Decline this proposal?"))).to_be_visible()
     expect(main.get_by_text(answer)).to_be_visible()
+    assert axe_violations(page) == []
     main.get_by_role("button", name=en("Change the answer")).click()
     expect(main.get_by_label(en("Answer from the council"))).to_have_value(answer)
     main.get_by_role("button", name=en("Decline"), exact=True).click()
     main.get_by_role("button", name=en("Decline the proposal")).click()
 
     declined = en(ProposalState.declined.label)
-    expect(status(page, en("Saved: the proposal is now “%(state)s”.", state=declined))).to_be_visible()
+    expect(
+        status(page, en("Saved: the proposal is now “%(state)s”.", state=declined))
+    ).to_be_visible()
 
 
 def test_the_answer_form_in_arabic_on_a_phone(new_page, sign_in, words, setup):
@@ -221,7 +224,9 @@ def test_closing_a_meeting_settles_its_open_vote_first(new_page, sign_in, words,
     # The vote closed with the room as it was: 5 of 8 present voted, quorum was there.
     chair.goto(f"/councils/demo-city/polls/{poll_id}")
     result = chair.get_by_role("main")
-    entitled = en("%(cast)s votes cast; %(entitled)s members were entitled to vote.", cast=5, entitled=8)
+    entitled = en(
+        "%(cast)s votes cast; %(entitled)s members were entitled to vote.", cast=5, entitled=8
+    )
     expect(result.get_by_text(entitled)).to_be_visible()
     not_reached = en("Quorum was not reached when the vote closed: this vote does not decide.")
     expect(result.get_by_text(not_reached)).to_have_count(0)

@@ -1,8 +1,6 @@
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,7 +13,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import Form, strip
-from app.i18n import format_local
 from app.meetings.models import Meeting
 from app.proposals import services
 from app.proposals.models import Proposal, ProposalState, Topic
@@ -133,6 +130,7 @@ class AnswerStep:
 
     value: str
     target: ProposalState
+    #: The button's words (those of "put on the agenda of …" are the page's: see answer.html).
     label: str
     hint: str
     meeting: Meeting | None = None
@@ -153,8 +151,12 @@ STEP_HINTS = {
     ProposalState.declined: _l(
         "Final. Only the author sees why: an answer is needed. You confirm on the next page."
     ),
-    ProposalState.adopted: _l("For a decision taken without a vote here, by consensus for example."),
-    ProposalState.rejected: _l("Final. Say why: an answer is needed. You confirm on the next page."),
+    ProposalState.adopted: _l(
+        "For a decision taken without a vote here, by consensus for example."
+    ),
+    ProposalState.rejected: _l(
+        "Final. Say why: an answer is needed. You confirm on the next page."
+    ),
     ProposalState.postponed: _l("Say until when or why: an answer is needed."),
     ProposalState.implemented: _l("What the council decided has been done."),
 }
@@ -180,17 +182,6 @@ STEP_LABELS = {
 }
 
 
-def _meeting_label(proposal: Proposal, meeting: Meeting) -> Markup:
-    """The button's words, the meeting's title marked with its own language and direction."""
-    values = {
-        "meeting": meeting.title.shown(),
-        "date": format_local(meeting.starts_at, proposal.council.timezone, "full", "date"),
-    }
-    if proposal.state is ProposalState.submitted:
-        return Markup(_("Accept and put on the agenda of “%(meeting)s”, %(date)s")) % values
-    return Markup(_("Put on the agenda of “%(meeting)s”, %(date)s")) % values
-
-
 def answer_steps(proposal: Proposal) -> dict[str, AnswerStep]:
     """Every step the council can take now, one per meeting for "put on the agenda" (a new
     proposal is accepted on the way)."""
@@ -205,8 +196,8 @@ def answer_steps(proposal: Proposal) -> dict[str, AnswerStep]:
             continue
         for meeting in services.schedulable_meetings(proposal.council):
             value = f"{target.value}:{meeting.id}"
-            label = _meeting_label(proposal, meeting)
-            steps[value] = AnswerStep(value, target, label, hint, meeting)
+            # Worded on the page, with the meeting's title in its own language and direction.
+            steps[value] = AnswerStep(value, target, "", hint, meeting)
     return steps
 
 

@@ -277,9 +277,7 @@ def test_a_post_without_a_step_or_with_one_not_on_offer_changes_nothing(app, wor
 
 
 @pytest.mark.parametrize("confirmed", [None, "", "accepted", "rejected"])
-def test_declining_asks_first_and_a_crafted_post_does_not_skip_the_question(
-    app, world, confirmed
-):
+def test_declining_asks_first_and_a_crafted_post_does_not_skip_the_question(app, world, confirmed):
     proposal, _ = accepted(world)
     secretary = client_for(app, world, "secretary")
     url = f"/councils/council-a/proposals/{proposal.id}/answer"
