@@ -99,7 +99,7 @@ def prepare(database_url: str, members: int, secret: bool) -> tuple[int, list[tu
         )
         item = meetings.add_item(meeting, title="Motion", lang="en", kind="decision")
         meetings.publish_meeting(meeting)
-        meetings.start_meeting(meeting)
+        meetings.start_meeting(meeting, day_confirmed=meetings.scheduled_day(meeting))
         for membership in voters:
             meetings.set_presence(meeting, membership, Presence.present)
         method = PollMethod.secret if secret else PollMethod.named

@@ -64,6 +64,7 @@ SECRETARY_PAGES = [
     "/councils/demo-city/meetings/{draft}/items/{item}/remove",
     "/councils/demo-city/meetings/{draft}/documents",
     "/councils/demo-city/documents/{document}/remove",
+    "/councils/demo-city/meetings/{today}",
     "/councils/demo-city/meetings/{today}/attendance",
     "/councils/demo-city/meetings/{today}/close",
     "/councils/demo-city/meetings/{upcoming}/start",
@@ -75,6 +76,7 @@ SECRETARY_PAGES = [
     "/councils/demo-city/proposals/{accepted}/edit",
     "/councils/demo-city/polls/{open_poll}",
     "/councils/demo-city/polls/{open_poll}/close",
+    "/councils/demo-city/polls/{open_poll}/open",
     "/councils/demo-city/meetings/{today}/items/{decision_item}/polls/new",
 ]
 TRANSLATOR_PAGES = [

@@ -56,11 +56,10 @@ def test_resident_submits_in_arabic_and_follows_the_tracking_link(new_page, sign
     )
     card.get_by_role("link", name=en("Review")).click()
     accepted = en(ProposalState.accepted.label)
-    secretary.get_by_role("radio", name=accepted, exact=True).check()
     secretary.get_by_label(en("Answer from the council")).fill(
         "Thank you, the sports department will look at this."
     )
-    secretary.get_by_role("button", name=en("Save the answer")).click()
+    secretary.get_by_role("button", name=en("Accept"), exact=True).click()
     saved = en("Saved: the proposal is now “%(state)s”.", state=accepted)
     expect(status(secretary, saved)).to_be_visible()
 

@@ -52,6 +52,8 @@ AUDIT_EVENTS = {
     "councils.accept_invitation": 4,
     # the new agenda item, and the proposal's step
     "proposals.answer": 2,
+    # the meeting's open vote is closed first, then the meeting
+    "voting.close_meeting": 2,
 }
 
 
@@ -82,7 +84,8 @@ def form_data(endpoint: str, ids: dict) -> dict:
             "majority_rule": "simple",
             "entitlement": "present",
         },
-        "proposals.answer": {"state": "scheduled", "meeting": ids["meeting_id"], "lang": "en"},
+        "proposals.answer": {"step": f"scheduled:{ids['meeting_id']}", "lang": "en"},
+        "voting.close_meeting": {"open_votes": "close"},
         "proposals.new": {
             "title": "Shade",
             "body": "Trees in the square.",

@@ -188,7 +188,8 @@ def _field_texts(field: str, texts: dict[str, str]) -> dict[str, dict[str, str]]
 def _open_meeting(meeting: Meeting, secretary: User) -> None:
     """Publish and start the meeting; all but two voting members came, one sent apologies."""
     meetings.publish_meeting(meeting, actor=secretary)
-    meetings.start_meeting(meeting, actor=secretary)
+    # Staged history: the past meeting is started weeks after its day.
+    meetings.start_meeting(meeting, actor=secretary, day_confirmed=meetings.scheduled_day(meeting))
     voters = meeting.council.voting_memberships
     for membership in voters[:-2]:
         meetings.set_presence(meeting, membership, Presence.present, actor=secretary)

@@ -136,3 +136,10 @@ class AttendanceForm(Form):
     @property
     def state(self) -> str:
         return self.record.data.partition(":")[2]
+
+
+class StartForm(Form):
+    """Starting a meeting; on another day than planned, the planned day is sent back as the
+    confirmation that the person saw it."""
+
+    scheduled_day = DateField(validators=[Optional()])

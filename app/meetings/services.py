@@ -15,7 +15,7 @@ from app.councils.models import Council, Membership
 from app.database import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import Translated
+from app.i18n import Translated, format_local
 from app.meetings import documents
 from app.meetings.models import (
     AgendaItem,
@@ -130,11 +130,37 @@ def publish_meeting(meeting: Meeting, *, actor=None) -> None:
     meeting.published_at = utcnow()
 
 
-def start_meeting(meeting: Meeting, *, actor=None) -> None:
+def scheduled_day(meeting: Meeting) -> date:
+    """The day the meeting is planned for, in the council's zone."""
+    return to_local(meeting.council, meeting.starts_at).date()
+
+
+def council_today(council: Council) -> date:
+    return to_local(council, utcnow()).date()
+
+
+def start_meeting(meeting: Meeting, *, actor=None, day_confirmed: date | None = None) -> None:
+    """A meeting starts on its day; on another day only when the person starting it was told
+    the planned day and confirmed it (``day_confirmed``), so a stale or crafted request that
+    does not name that day starts nothing."""
+    day = scheduled_day(meeting)
+    if day != council_today(meeting.council) and day_confirmed != day:
+        when = format_local(meeting.starts_at, meeting.council.timezone, "full", "date")
+        raise DomainError(
+            _(
+                "This meeting is scheduled for %(date)s. It was not started: confirm that "
+                "you start it today.",
+                date=when,
+            )
+        )
     _transition(meeting, S.in_progress, actor=actor)
 
 
 def close_meeting(meeting: Meeting, *, actor=None) -> None:
+    """A meeting closes with no vote left open (``voting.close_meeting`` closes them first):
+    a vote's entitled members and quorum come from the room, which empties at the close."""
+    if any(poll.state.value == "open" for item in meeting.items for poll in item.polls):
+        raise DomainError(_("A vote of this meeting is still open: close it first."))
     _transition(meeting, S.closed, actor=actor)
     now = utcnow()
     for attendance in meeting.attendances:

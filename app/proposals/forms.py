@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -11,7 +13,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import Form, strip
-from app.proposals.models import Topic
+from app.meetings.models import Meeting
+from app.proposals import services
+from app.proposals.models import Proposal, ProposalState, Topic
 
 TITLE_MAX = 200
 BODY_MAX = 10_000
@@ -98,20 +102,98 @@ class PrivacyEditForm(Form):
 
 
 class AnswerForm(Form):
-    """The council's next step for a proposal, with its public answer."""
+    """The council's answer to a proposal; the button pressed says which step it takes."""
 
-    state = RadioField(_l("New state"), validators=[DataRequired(message=_l("Choose a state."))])
-    meeting = SelectField(_l("Meeting that will discuss it"), coerce=int, validators=[Optional()])
     lang = SelectField(_l("Language of the answer"))
     answer = TextAreaField(
         _l("Answer from the council"),
         validators=[Optional(), Length(max=5000)],
-        description=_l(
-            "Explain the decision. Required when declining, asking for changes, "
-            "rejecting or postponing."
-        ),
+        description=_l("Explain the decision to the author."),
         render_kw={"dir": "auto", "rows": 5},
     )
+    #: The button pressed: a state, or "scheduled:<meeting id>" (see ``answer_steps``).
+    step = StringField(validators=[Optional(), Length(max=40)])
+    #: Sent by the confirmation page of a final step: the step it confirms.
+    confirmed = HiddenField(validators=[Optional(), Length(max=40)])
+    #: The confirmation page's "Change the answer" button.
+    change = StringField(validators=[Optional(), Length(max=10)])
+
+
+@dataclass(frozen=True)
+class AnswerStep:
+    """One thing the council can do with a proposal now: a button on the answer page."""
+
+    value: str
+    target: ProposalState
+    #: The button's words (those of "put on the agenda of …" are the page's: see answer.html).
+    label: str
+    hint: str
+    meeting: Meeting | None = None
+
+    @property
+    def final(self) -> bool:
+        """Nothing follows it: the page asks again before taking it."""
+        return not Proposal.TRANSITIONS[self.target]
+
+
+#: What each step does, said under its button (steps that need an answer say so).
+STEP_HINTS = {
+    ProposalState.accepted: _l("The proposal becomes public, and residents can support it."),
+    ProposalState.scheduled: _l("A decision item with the proposal is added to this agenda."),
+    ProposalState.changes_requested: _l(
+        "The author can send a new version. Say what should change: an answer is needed."
+    ),
+    ProposalState.declined: _l(
+        "Final. Only the author sees why: an answer is needed. You confirm on the next page."
+    ),
+    ProposalState.adopted: _l(
+        "For a decision taken without a vote here, by consensus for example."
+    ),
+    ProposalState.rejected: _l(
+        "Final. Say why: an answer is needed. You confirm on the next page."
+    ),
+    ProposalState.postponed: _l("Say until when or why: an answer is needed."),
+    ProposalState.implemented: _l("What the council decided has been done."),
+}
+#: Buttons in this order: the ways forward first, the final "no" last.
+STEP_ORDER = [
+    ProposalState.accepted,
+    ProposalState.scheduled,
+    ProposalState.adopted,
+    ProposalState.implemented,
+    ProposalState.postponed,
+    ProposalState.changes_requested,
+    ProposalState.rejected,
+    ProposalState.declined,
+]
+STEP_LABELS = {
+    ProposalState.accepted: _l("Accept"),
+    ProposalState.changes_requested: _l("Ask for changes"),
+    ProposalState.declined: _l("Decline"),
+    ProposalState.adopted: _l("Mark as adopted"),
+    ProposalState.rejected: _l("Mark as rejected"),
+    ProposalState.postponed: _l("Postpone"),
+    ProposalState.implemented: _l("Mark as implemented"),
+}
+
+
+def answer_steps(proposal: Proposal) -> dict[str, AnswerStep]:
+    """Every step the council can take now, one per meeting for "put on the agenda" (a new
+    proposal is accepted on the way)."""
+    targets = services.allowed_steps(proposal)
+    if ProposalState.accepted in targets:
+        targets.append(ProposalState.scheduled)  # accepting and scheduling in one go
+    steps: dict[str, AnswerStep] = {}
+    for target in sorted(set(targets), key=STEP_ORDER.index):
+        hint = str(STEP_HINTS[target])
+        if target is not ProposalState.scheduled:
+            steps[target.value] = AnswerStep(target.value, target, str(STEP_LABELS[target]), hint)
+            continue
+        for meeting in services.schedulable_meetings(proposal.council):
+            value = f"{target.value}:{meeting.id}"
+            # Worded on the page, with the meeting's title in its own language and direction.
+            steps[value] = AnswerStep(value, target, "", hint, meeting)
+    return steps
 
 
 class FilterForm(Form):

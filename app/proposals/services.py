@@ -177,6 +177,23 @@ def _as_answer(proposal: Proposal, answer: "str | Translated", lang: str) -> Tra
     return Translated.of(text, lang or proposal.council.default_language) if text else Translated()
 
 
+def check_step(
+    proposal: Proposal, target: ProposalState, *, answer: "str | Translated" = "", lang: str = ""
+) -> Translated:
+    """Whether the council may take this step now, with this answer; changes nothing (a
+    confirmation page asks before a final step). Returns the answer as stored."""
+    target = ProposalState(target)
+    # Back to "submitted" is the author's step (a new version), never the council's.
+    if target is S.submitted or not may_become(proposal, target):
+        raise DomainError(
+            Proposal.REFUSAL % {"state": proposal.state.label, "target": target.label}
+        )
+    answer = _as_answer(proposal, answer, lang)
+    if target in ANSWER_REQUIRED and not answer:
+        raise DomainError(_("Write an answer that explains this to the author."))
+    return answer
+
+
 def change_state(
     proposal: Proposal,
     target: ProposalState,
@@ -187,16 +204,9 @@ def change_state(
 ) -> ProposalEvent:
     """Move the proposal one step, with the council's answer to the author and the public."""
     target = ProposalState(target)
-    # Back to "submitted" is the author's step (a new version), never the council's.
-    if target is S.submitted or not may_become(proposal, target):
-        raise DomainError(
-            Proposal.REFUSAL % {"state": proposal.state.label, "target": target.label}
-        )
     if target is S.scheduled and proposal.agenda_item_id is None:
         raise DomainError(_("Choose the meeting that will discuss the proposal."))
-    answer = _as_answer(proposal, answer, lang)
-    if target in ANSWER_REQUIRED and not answer:
-        raise DomainError(_("Write an answer that explains this to the author."))
+    answer = check_step(proposal, target, answer=answer, lang=lang)
     return _step(proposal, target, answer=answer, actor=actor)
 
 
@@ -261,9 +271,7 @@ def schedule(
     proposal: Proposal, meeting_id: int | None, *, answer: str = "", lang: str = "", actor
 ):
     """Put the proposal on the agenda of a coming meeting as a new decision item, in one step."""
-    meeting = next((m for m in schedulable_meetings(proposal.council) if m.id == meeting_id), None)
-    if meeting is None:
-        raise DomainError(_("Choose the meeting that will discuss the proposal."))
+    meeting = _schedulable_meeting(proposal, meeting_id)
     _check_schedulable(proposal)
     original = proposal.title.original
     item = meetings.add_item(
@@ -276,6 +284,24 @@ def schedule(
     item.title = proposal.title
     item.description = proposal.body
     return link_to_item(proposal, item, answer=answer, lang=lang, actor=actor)
+
+
+def accept_and_schedule(
+    proposal: Proposal, meeting_id: int | None, *, answer: str = "", lang: str = "", actor
+):
+    """Accept a new proposal and put it on a meeting's agenda in one go: both steps show in
+    its history, the answer with the second."""
+    if proposal.state is S.submitted:
+        _schedulable_meeting(proposal, meeting_id)
+        _step(proposal, S.accepted, actor=actor)
+    return schedule(proposal, meeting_id, answer=answer, lang=lang, actor=actor)
+
+
+def _schedulable_meeting(proposal: Proposal, meeting_id: int | None) -> Meeting:
+    meeting = next((m for m in schedulable_meetings(proposal.council) if m.id == meeting_id), None)
+    if meeting is None:
+        raise DomainError(_("Choose the meeting that will discuss the proposal."))
+    return meeting
 
 
 def _check_schedulable(proposal: Proposal) -> None:

@@ -26,6 +26,7 @@ from app.mail import mail_enabled, send_email
 from app.proposals import emails, links, services, supporters, tracking
 from app.proposals.forms import (
     AnswerForm,
+    AnswerStep,
     ContactForm,
     FilterForm,
     LostLinkForm,
@@ -33,6 +34,7 @@ from app.proposals.forms import (
     ProposalForm,
     ResubmitForm,
     SupportByEmailForm,
+    answer_steps,
 )
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalState, Topic
 from app.tokens import new_token, seal_text, unseal_text
@@ -425,39 +427,45 @@ def queue(slug: str):
 @bp.route("/<int:proposal_id>/answer", methods=["GET", "POST"])
 @requires(Permission.manage_proposals)
 def answer(slug: str, proposal_id: int):
+    """Nothing is chosen in advance: each step is its own button, and a final one (decline,
+    reject) is asked again on a confirmation page before anything changes."""
     proposal = get_in_council_or_404(Proposal, proposal_id)
     council = proposal.council
-    steps = services.allowed_steps(proposal)
+    steps = answer_steps(proposal)
     if not steps:
         flash(_("This proposal has reached its final state."), "info")
         return redirect(proposal_url(proposal))
     form = AnswerForm()
-    form.state.choices = [(s.value, s.label) for s in steps]
-    meetings = services.schedulable_meetings(council)
-    form.meeting.choices = [(0, "—")] + [
-        (m.id, f"{m.title} · {m.starts_at:%Y-%m-%d}") for m in meetings
-    ]
     form.lang.choices = [(code, endonym(code)) for code in council.languages]
     if request.method == "GET":
-        form.state.data = request.args.get("to") or steps[0].value
         form.lang.data = answer_language(proposal)
-    if form.validate_on_submit():
-        target = ProposalState(form.state.data)
-        answer = {"answer": form.answer.data or "", "lang": form.lang.data, "actor": current_user}
-        with action(form) as done:
-            if target is ProposalState.scheduled:
-                services.schedule(proposal, form.meeting.data, **answer)
-            else:
-                services.change_state(proposal, target, **answer)
-        if done:
-            flash(_("Saved: the proposal is now “%(state)s”.", state=target.label), "success")
+    if form.validate_on_submit() and not form.change.data:
+        step = steps.get(form.step.data or "")
+        if step is None:
+            form.form_errors.append(_("Choose what the council does with the proposal."))
+        elif step.final and form.confirmed.data != step.value:
+            with action(form) as done:
+                services.check_step(
+                    proposal, step.target, answer=form.answer.data or "", lang=form.lang.data
+                )
+            if done:
+                return render_template(
+                    "proposals/confirm_answer.html",
+                    council=council,
+                    proposal=proposal,
+                    form=form,
+                    step=step,
+                )
+        elif _take_step(proposal, step, form):
+            flash(_("Saved: the proposal is now “%(state)s”.", state=step.target.label), "success")
             return redirect(proposal_url(proposal))
     return render_template(
         "proposals/answer.html",
         council=council,
         proposal=proposal,
         form=form,
-        has_meetings=bool(meetings),
+        steps=steps.values(),
+        plan_a_meeting=_could_be_scheduled(proposal) and not any(s.meeting for s in steps.values()),
     )
 
 
@@ -482,6 +490,21 @@ def ask_translators(slug: str, proposal_id: int):
                 _("The translators no longer see this proposal."), "success" if changed else "info"
             )
     return redirect(proposal_url(proposal))
+
+
+def _could_be_scheduled(proposal: Proposal) -> bool:
+    allowed = services.allowed_steps(proposal)
+    return ProposalState.scheduled in allowed or ProposalState.accepted in allowed
+
+
+def _take_step(proposal: Proposal, step: AnswerStep, form: AnswerForm) -> bool:
+    answer = {"answer": form.answer.data or "", "lang": form.lang.data, "actor": current_user}
+    with action(form) as done:
+        if step.meeting is not None:
+            services.accept_and_schedule(proposal, step.meeting.id, **answer)
+        else:
+            services.change_state(proposal, step.target, **answer)
+    return bool(done)
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])

@@ -1,5 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import Form, content_language_choices
@@ -44,3 +51,13 @@ class VoteForm(Form):
     #: A hidden field, never labelled on a page (an empty label also spares WTForms loading its
     #: own translations on every vote).
     choice = StringField("", validators=[DataRequired(), Length(max=40)])
+
+
+class OpenPollForm(Form):
+    #: "yes" from the button that opens the vote although quorum is not reached.
+    without_quorum = HiddenField()
+
+
+class CloseMeetingForm(Form):
+    #: "close" from the button that closes the meeting's open votes with it.
+    open_votes = HiddenField()

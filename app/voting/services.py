@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, insert, or_, select
@@ -189,7 +189,12 @@ def _turnout_query(method: PollMethod, entitlement: Entitlement, for_member: boo
 
 def turnout(poll: Poll, membership: Membership | None = None) -> Turnout:
     """How many have voted of how many may, and whether ``membership`` may and did: one
-    statement, as every phone in the room asks every few seconds during a vote."""
+    statement, as every phone in the room asks every few seconds during a vote. Once closed,
+    the snapshot taken at the close says it: later departures or memberships change nothing."""
+    if poll.snapshot:
+        entitled, voted = poll.snapshot["entitled"], poll.snapshot["voted"]
+        member = membership.id if membership is not None else None
+        return Turnout(len(voted), len(entitled), member in entitled, member in voted)
     query = _turnout_query(poll.method, poll.entitlement, membership is not None)
     return Turnout(*db.session.execute(query, _bound(poll, membership)).one())
 
@@ -213,13 +218,24 @@ def votes_needed(poll: Poll, counts: Turnout) -> int | None:
     return tally.needed(poll.majority_rule.value, counted=0, entitled=counts.entitled)
 
 
-def open_poll(poll: Poll, *, actor=None) -> None:
+def open_poll(poll: Poll, *, actor=None, without_quorum: bool = False) -> None:
+    """Voting opens during the meeting; without quorum only when the person opening it said
+    so (``without_quorum``), having been shown who is present and how many are needed."""
     if poll.meeting.state is not MeetingState.in_progress:
         raise DomainError(_("Votes can be opened once the meeting has started."))
-    quorum = meetings.quorum(poll.meeting).reached
-    transition(poll, P.open, actor=actor, quorum=quorum)
+    quorum = meetings.quorum(poll.meeting)
+    if not quorum.reached and not without_quorum:
+        raise DomainError(
+            _(
+                "Quorum is not reached (%(present)s present, %(needed)s needed): the vote was "
+                "not opened.",
+                present=quorum.present,
+                needed=quorum.needed,
+            )
+        )
+    transition(poll, P.open, actor=actor, quorum=quorum.reached)
     poll.opened_at = utcnow()
-    poll.quorum_at_open = quorum
+    poll.quorum_at_open = quorum.reached
 
 
 def _lock(poll_id: int) -> Poll:
@@ -364,6 +380,27 @@ def close_poll(poll: Poll, *, actor=None) -> tally.Result:
     poll.snapshot = snapshot
     transition(poll, P.closed, actor=actor, result=result.to_json(), quorum=poll.quorum_at_close)
     return result
+
+
+def open_polls(meeting: Meeting) -> list[Poll]:
+    return [poll for item in meeting.items for poll in item.polls if poll.state is P.open]
+
+
+def close_meeting(meeting: Meeting, *, actor=None, close_open_votes: bool = False) -> None:
+    """Close a meeting; its open votes first, with the room as it is (who is entitled, whether
+    quorum is there), when the person closing was told of them and said so."""
+    still_open = open_polls(meeting)
+    if still_open and not close_open_votes:
+        raise DomainError(
+            ngettext(
+                "%(num)s vote is still open: the meeting was not closed.",
+                "%(num)s votes are still open: the meeting was not closed.",
+                len(still_open),
+            )
+        )
+    for poll in still_open:
+        close_poll(poll, actor=actor)
+    meetings.close_meeting(meeting, actor=actor)
 
 
 def _apply_outcome(poll: Poll, result: tally.Result, *, actor) -> None:

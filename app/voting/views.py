@@ -23,7 +23,7 @@ from app.meetings.models import AgendaItem, Meeting, MeetingState
 from app.transactions import action, begin_writing, reads_first
 from app.urls import external_url
 from app.voting import members, services
-from app.voting.forms import PollForm, VoteForm
+from app.voting.forms import CloseMeetingForm, OpenPollForm, PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
 from app.web import paginate
 
@@ -82,7 +82,12 @@ def new_poll(slug: str, meeting_id: int, item_id: int):
             flash(_("The vote is prepared. Open it when the council is ready."), "success")
             return redirect(poll_url(poll))
     return render_template(
-        "voting/new.html", form=form, council=current_council(), item=item, meeting=item.meeting
+        "voting/new.html",
+        form=form,
+        council=current_council(),
+        item=item,
+        meeting=item.meeting,
+        quorum=services.meetings.quorum(item.meeting),
     )
 
 
@@ -231,11 +236,24 @@ def confirmed_step(poll_id: int, step, template: str, done_message: str):
 @bp.route("/polls/<int:poll_id>/open", methods=["GET", "POST"])
 @requires(Permission.manage_meetings)
 def open_poll(slug: str, poll_id: int):
-    return confirmed_step(
-        poll_id,
-        services.open_poll,
+    """Shows the quorum first; without it, opening is a separate, named choice."""
+    poll = load_poll(poll_id)
+    form = OpenPollForm()
+    if request.method == "POST":
+        with action() as done:
+            services.open_poll(
+                poll, actor=current_user, without_quorum=form.without_quorum.data == "yes"
+            )
+        if done:
+            flash(_("Voting is open. Members can vote now."), "success")
+        if done or poll.state is not PollState.draft:
+            return redirect(poll_url(poll))
+    return render_template(
         "voting/confirm_open.html",
-        _("Voting is open. Members can vote now."),
+        poll=poll,
+        council=poll.council,
+        form=form,
+        quorum=services.meetings.quorum(poll.meeting),
     )
 
 
@@ -258,6 +276,32 @@ def publish_poll(slug: str, poll_id: int):
         services.publish_poll,
         "voting/confirm_publish.html",
         _("The result is published."),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/close", methods=["GET", "POST"])
+@requires(Permission.manage_meetings)
+def close_meeting(slug: str, meeting_id: int):
+    """Closing a meeting settles its open votes, so it lives with the votes: the page names
+    them and offers to close them with the meeting, or to go back."""
+    meeting = get_in_council_or_404(Meeting, meeting_id)
+    form = CloseMeetingForm()
+    meeting_page = url_for("meetings.meeting", slug=slug, meeting_id=meeting.id)
+    if request.method == "POST":
+        with action() as done:
+            services.close_meeting(
+                meeting, actor=current_user, close_open_votes=form.open_votes.data == "close"
+            )
+        if done:
+            flash(_("The meeting is closed."), "success")
+        if done or meeting.state is not MeetingState.in_progress:
+            return redirect(meeting_page)
+    return render_template(
+        "meetings/confirm_close.html",
+        form=form,
+        meeting=meeting,
+        council=meeting.council,
+        open_polls=services.open_polls(meeting),
     )
 
 

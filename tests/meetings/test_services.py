@@ -88,7 +88,7 @@ def test_state_transitions(council, make_meeting, path, allowed):
     meeting = make_meeting(council, items=["One"])
     actions = {
         "publish": services.publish_meeting,
-        "start": services.start_meeting,
+        "start": lambda m: services.start_meeting(m, day_confirmed=services.scheduled_day(m)),
         "close": services.close_meeting,
     }
     if allowed:
@@ -188,7 +188,7 @@ def test_attendance_keeps_arrival_and_departure_times(council, make_meeting, mak
     with pytest.raises(DomainError, match="started"):
         services.set_presence(meeting, member, Presence.present)
     services.set_presence(meeting, member, Presence.excused)  # known in advance
-    services.start_meeting(meeting)
+    services.start_meeting(meeting, day_confirmed=services.scheduled_day(meeting))
     record = services.set_presence(meeting, member, Presence.present)
     arrived = record.arrived_at
     services.set_presence(meeting, member, Presence.present)  # tapped twice
@@ -327,3 +327,14 @@ def test_a_zip_bomb_is_refused_without_being_unpacked(council, make_meeting):
         services.store_document(meeting, upload(buffer.getvalue(), "bomb.odt"), item=None)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 100
+
+
+def test_a_meeting_starts_on_another_day_only_with_that_day_confirmed(council, make_meeting):
+    meeting = make_meeting(council, items=["One"], publish=True)  # a week from now
+    day = services.scheduled_day(meeting)
+    for confirmed in (None, day - timedelta(days=7)):
+        with pytest.raises(DomainError, match="scheduled for"):
+            services.start_meeting(meeting, day_confirmed=confirmed)
+        assert meeting.state is MeetingState.published
+    services.start_meeting(meeting, day_confirmed=day)
+    assert meeting.state is MeetingState.in_progress

@@ -1,5 +1,6 @@
 import io
 import re
+from datetime import time, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -259,7 +260,7 @@ def test_documents_of_drafts_are_private(app, world):
 
 def test_attendance_screen_one_tap_per_member(app, world):
     meeting = world["public"]
-    services.start_meeting(meeting)
+    services.start_meeting(meeting, day_confirmed=services.scheduled_day(meeting))
     db.session.commit()
     client = client_for(app, world, "secretary")
     page = url(meeting, "/attendance")
@@ -280,7 +281,7 @@ def test_attendance_screen_one_tap_per_member(app, world):
 
 def test_members_mark_themselves_present(app, world):
     meeting = world["public"]
-    services.start_meeting(meeting)
+    services.start_meeting(meeting, day_confirmed=services.scheduled_day(meeting))
     db.session.commit()
     member = client_for(app, world, "member")
     html = member.get(url(meeting)).get_data(as_text=True)
@@ -308,3 +309,39 @@ def test_a_meeting_of_another_council_is_not_found_through_this_one(app, world, 
     assert re.search(
         r"council-b", client.get(f"/councils/council-b/meetings/{other.id}").get_data(as_text=True)
     )
+
+
+def test_starting_on_another_day_names_the_day_and_asks(app, world):
+    meeting = world["public"]  # a week from now
+    client = client_for(app, world, "secretary")
+    start = url(meeting, "/start")
+    page = client.get(start).get_data(as_text=True)
+    assert "This meeting is scheduled for" in page and "Start it today anyway?" in page
+    day = services.scheduled_day(meeting).isoformat()
+    assert f'name="scheduled_day" value="{day}"' in page
+    # A POST that does not send the planned day back (crafted, or from an old page after the
+    # meeting moved) starts nothing and asks again.
+    other = (services.scheduled_day(meeting) + timedelta(days=1)).isoformat()
+    for data in ({}, {"scheduled_day": other}, {"scheduled_day": "soon"}):
+        refused = post(client, start, data, page=start, follow_redirects=True)
+        html = refused.get_data(as_text=True)
+        assert "It was not started" in html and "Start it today anyway?" in html
+        db.session.expire_all()
+        assert meeting.state is MeetingState.published
+    started = post(client, start, {"scheduled_day": day}, page=start)
+    assert started.status_code == 302
+    db.session.expire_all()
+    assert meeting.state is MeetingState.in_progress
+
+
+def test_starting_on_the_planned_day_asks_once(app, world, make_meeting):
+    meeting = make_meeting(
+        world["a"], items=["Budget"], publish=True, days=0, starts=time(23, 0), ends=time(23, 59)
+    )
+    client = client_for(app, world, "secretary")
+    start = url(meeting, "/start")
+    page = client.get(start).get_data(as_text=True)
+    assert "Start the meeting now?" in page and "scheduled for" not in page
+    assert post(client, start, page=start).status_code == 302
+    db.session.expire_all()
+    assert meeting.state is MeetingState.in_progress

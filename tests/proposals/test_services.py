@@ -212,6 +212,35 @@ def test_scheduling_on_another_councils_meeting_is_refused(
         services.schedule(proposal, other.id, actor=secretary)
 
 
+def test_accepting_and_scheduling_in_one_go_checks_the_meeting_first(
+    council, secretary, make_council, make_meeting
+):
+    other = make_meeting(make_council("Elsewhere"))
+    proposal, _ = submit(council)
+    with pytest.raises(DomainError, match="Choose the meeting"):
+        services.accept_and_schedule(proposal, other.id, actor=secretary)
+    assert proposal.state is S.submitted and proposal.events == []
+    meeting = make_meeting(council, items=["Welcome"], publish=True)
+    services.accept_and_schedule(proposal, meeting.id, answer="In May.", lang="en", actor=secretary)
+    db.session.commit()
+    assert proposal.state is S.scheduled and proposal.agenda_item.meeting == meeting
+    assert [(e.to_state, bool(e.answer)) for e in proposal.events] == [
+        ("accepted", False),
+        ("scheduled", True),
+    ]
+
+
+def test_checking_a_step_changes_nothing(council, secretary):
+    proposal, _ = submit(council)
+    with pytest.raises(DomainError, match="Write an answer"):
+        services.check_step(proposal, S.declined, answer="  ")
+    with pytest.raises(DomainError):
+        services.check_step(proposal, S.rejected, answer="Because.")
+    answer = services.check_step(proposal, S.declined, answer="Because.", lang="en")
+    assert answer.get("en") == "Because."
+    assert proposal.state is S.submitted and proposal.events == []
+
+
 def test_privacy_edit_records_who_and_why_and_drops_stale_translations(council, secretary):
     proposal, _ = submit(council, body="Call me on 0470 12 34 56 about the benches.")
     proposal.body = proposal.body.with_text("ar", "ترجمة", machine=True)

@@ -236,7 +236,7 @@ def test_only_the_councils_officers_review_and_answer(app, world, role):
         response = post(
             client,
             answer,
-            {"state": "accepted", "lang": "en", "meeting": "0", "answer": "Welcome idea."},
+            {"step": "accepted", "lang": "en", "answer": "Welcome idea."},
             page=answer,
         )
         assert response.status_code == 302
@@ -262,16 +262,64 @@ def test_decline_needs_a_reason_that_the_author_sees_and_the_public_does_not(app
     proposal = db.session.scalar(select(Proposal))
     secretary = client_for(app, world, "secretary")
     url = f"/councils/council-a/proposals/{proposal.id}/answer"
-    refused = post(secretary, url, {"state": "declined", "lang": "en", "answer": ""}, page=url)
+    refused = post(secretary, url, {"step": "declined", "lang": "en", "answer": ""}, page=url)
     assert "Write an answer that explains this to the author." in refused.get_data(as_text=True)
-    post(
-        secretary,
-        url,
-        {"state": "declined", "lang": "en", "answer": "This is a matter for the region."},
-        page=url,
-    )
+    reason = {"step": "declined", "lang": "en", "answer": "This is a matter for the region."}
+    post(secretary, url, reason | {"confirmed": "declined"}, page=url)
     assert "This is a matter for the region." in client.get(link).get_data(as_text=True)
     assert app.test_client().get(f"/councils/council-a/proposals/{proposal.id}").status_code == 404
+
+
+def test_the_answer_page_chooses_nothing_for_the_council(app, world, make_meeting):
+    meeting = make_meeting(world["a"], items=["Welcome"], title="June plenary")
+    proposal, _ = accepted(world)
+    secretary = client_for(app, world, "secretary")
+    html = secretary.get(f"/councils/council-a/proposals/{proposal.id}/answer").get_data(
+        as_text=True
+    )
+    assert "checked" not in html and 'type="radio"' not in html
+    assert f'value="scheduled:{meeting.id}"' in html and 'value="declined"' in html
+    # Only the steps on offer: an accepted proposal cannot be rejected or postponed.
+    assert "reject" not in html.lower() and "postpone" not in html.lower()
+
+
+def test_a_post_without_a_step_or_with_one_not_on_offer_changes_nothing(app, world):
+    proposal, _ = accepted(world)
+    secretary = client_for(app, world, "secretary")
+    url = f"/councils/council-a/proposals/{proposal.id}/answer"
+    typed = "Kept when the form fails."
+    for step in ("", "adopted", "scheduled", "scheduled:999", "submitted"):
+        page = post(secretary, url, {"step": step, "lang": "ar", "answer": typed}, page=url)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "There is a problem" in html, step
+        assert typed in html and '<option selected value="ar">' in html
+    db.session.refresh(proposal)
+    assert proposal.state is ProposalState.accepted
+
+
+@pytest.mark.parametrize("confirmed", [None, "", "accepted", "rejected"])
+def test_declining_asks_first_and_a_crafted_post_does_not_skip_the_question(app, world, confirmed):
+    proposal, _ = accepted(world)
+    secretary = client_for(app, world, "secretary")
+    url = f"/councils/council-a/proposals/{proposal.id}/answer"
+    data = {"step": "declined", "lang": "en", "answer": "Not for us.\nSee the region."}
+    if confirmed is not None:
+        data["confirmed"] = confirmed
+    page = post(secretary, url, data, page=url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Decline this proposal?" in html
+    assert 'name="confirmed" value="declined"' in html and "Not for us.\nSee the region." in html
+    db.session.refresh(proposal)
+    assert proposal.state is ProposalState.accepted
+    # "Change the answer" goes back to the form with the answer as typed.
+    back = post(secretary, url, data | {"confirmed": "declined", "change": "1"}, page=url)
+    assert "Not for us.\nSee the region.</textarea>" in back.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.state is ProposalState.accepted
+    done = post(secretary, url, data | {"confirmed": "declined"}, page=url)
+    assert done.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.state is ProposalState.declined
 
 
 def test_asked_for_changes_the_author_sends_a_new_version(app, world):
@@ -299,15 +347,12 @@ def test_scheduling_from_the_answer_page_puts_it_on_the_agenda(app, world, make_
     proposal, _ = accepted(world, title="Night buses")
     secretary = client_for(app, world, "secretary")
     url = f"/councils/council-a/proposals/{proposal.id}/answer"
-    missing = post(secretary, url, {"state": "scheduled", "lang": "en", "meeting": "0"}, page=url)
-    assert "Choose the meeting" in missing.get_data(as_text=True)
     post(
         secretary,
         url,
         {
-            "state": "scheduled",
+            "step": f"scheduled:{meeting.id}",
             "lang": "en",
-            "meeting": str(meeting.id),
             "answer": "We will discuss it in June.",
         },
         page=url,
@@ -439,3 +484,24 @@ def test_readers_get_the_answer_in_their_language_or_the_original_marked_pending
         assert '<div lang="ar" dir="rtl" class="user-text "><p>سنناقشه.</p>' in arabic
         english = app.test_client().get(f"{url}?lang=en").get_data(as_text=True)
         assert "We will discuss it." in english and "pending" not in english
+
+
+def test_a_new_proposal_is_accepted_and_scheduled_in_one_step(app, world, make_meeting):
+    meeting = make_meeting(world["a"], items=["Welcome"], title="June plenary")
+    proposal, _ = services.submit(
+        world["a"],
+        services.Submission(title="Night buses", body="Text", topic=Topic.work, lang="en"),
+        author=None,
+        address="x",
+        submission_key="k",
+    )
+    db.session.commit()
+    secretary = client_for(app, world, "secretary")
+    url = f"/councils/council-a/proposals/{proposal.id}/answer"
+    page = secretary.get(url).get_data(as_text=True)
+    assert "Accept and put on the agenda of" in page and "June plenary" in page
+    post(secretary, url, {"step": f"scheduled:{meeting.id}", "lang": "en"}, page=url)
+    db.session.refresh(proposal)
+    assert proposal.state is ProposalState.scheduled
+    assert proposal.agenda_item.meeting_id == meeting.id
+    assert [e.to_state for e in proposal.events] == ["accepted", "scheduled"]

@@ -68,6 +68,17 @@ def test_a_poll_goes_from_draft_to_published_and_never_back(meeting):
     assert list(actions) == ["poll.created", "poll.open", "poll.closed", "poll.published"]
 
 
+def test_a_vote_opens_without_quorum_only_when_asked_to(council, meeting):
+    for membership in voters(council)[1:5]:
+        meetings.record_departure(meeting, membership)
+    poll = make_poll(meeting)
+    with pytest.raises(DomainError, match="Quorum is not reached"):
+        services.open_poll(poll)
+    assert poll.state is PollState.draft
+    services.open_poll(poll, without_quorum=True)
+    assert poll.state is PollState.open and poll.quorum_at_open is False
+
+
 def test_votes_only_on_decision_items_of_a_meeting_that_has_started(council, make_meeting):
     later = make_meeting(council, items=["Budget"])
     poll = make_poll(later)
@@ -239,7 +250,7 @@ def test_simultaneous_ballots_are_neither_lost_nor_doubled(
     db.session.commit()
     meeting = make_meeting(council, items=["Motion"], start=True)
     poll = make_poll(meeting, method=method, entitlement="all")
-    services.open_poll(poll)
+    services.open_poll(poll, without_quorum=True)  # nobody in the room: everyone may vote
     db.session.commit()
     poll_id, member_ids = poll.id, [m.id for m in members]
     db.session.commit()  # the test holds no lock while the voters vote
@@ -386,3 +397,23 @@ def test_a_roll_call_keeps_the_names_members_had_when_they_voted(council, meetin
     accounts.update_profile(voter.user, "Someone Else", "en")
     db.session.commit()
     assert [(e.name, e.choice) for e in services.roll_call(poll)] == [(name, "yes")]
+
+
+def test_a_meeting_closes_its_open_votes_with_the_room_as_it_was(council, meeting):
+    poll = make_poll(meeting)
+    services.open_poll(poll)
+    for membership in voters(council)[:5]:
+        services.cast_vote(poll, membership, "yes")
+    with pytest.raises(DomainError, match="still open"):
+        services.close_meeting(meeting)
+    with pytest.raises(DomainError, match="still open"):
+        meetings.close_meeting(meeting)  # the meetings domain refuses too
+    assert meeting.state.value == "in_progress" and poll.state is PollState.open
+    services.close_meeting(meeting, close_open_votes=True)
+    db.session.commit()
+    assert meeting.state.value == "closed" and poll.state is PollState.closed
+    assert poll.quorum_at_close is True and services.decided(poll)
+    # Everyone has left the room now; what the vote says does not change.
+    assert services.turnout(poll) == services.Turnout(5, 5, False, False)
+    assert services.turnout(poll, voters(council)[0]) == services.Turnout(5, 5, True, True)
+    assert services.recount(poll) == services.result_of(poll)

@@ -7,9 +7,9 @@ import pytest
 from app.auth import Role
 from app.extensions import db
 from app.meetings import services as meetings
-from app.meetings.models import Presence
+from app.meetings.models import MeetingState, Presence
 from app.voting import services
-from app.voting.models import PollMethod
+from app.voting.models import PollMethod, PollState
 from tests.helpers import csrf_token, post, sign_in
 
 ROLES = ["chair", "secretary", "member", "observer", "translator", "outsider", "admin", "anonymous"]
@@ -268,3 +268,74 @@ def test_a_vote_links_to_its_agenda_item_and_the_proposal_it_decides(app, world)
     assert "Agenda item: " in html and ">Budget<" in html
     assert f'href="/councils/council-a/proposals/{proposal.id}"' in html
     assert "Shade trees" in html
+
+
+def test_opening_without_quorum_warns_and_needs_its_own_confirmation(app, world):
+    poll, meeting = world["poll"], world["meeting"]
+    for membership in world["a"].voting_memberships:
+        meetings.record_departure(meeting, membership)
+    db.session.commit()
+    chair = client_for(app, world, "chair")
+    prepare = f"/councils/council-a/meetings/{meeting.id}/items/{poll.item.id}/polls/new"
+    assert "No quorum yet: 0 of 2 voting members present" in chair.get(prepare).get_data(
+        as_text=True
+    )
+    page = chair.get(poll_url(poll, "/open")).get_data(as_text=True)
+    assert "Quorum is not reached: 0 voting members are present, 2 are needed." in page
+    assert "Open the vote without quorum" in page
+    # A POST that does not say "without quorum" opens nothing, and shows the warning again.
+    refused = post(chair, poll_url(poll, "/open"), page=poll_url(poll, "/open"))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "the vote was not opened" in html
+    assert "Open the vote without quorum" in html
+    db.session.expire_all()
+    assert poll.state is PollState.draft
+    opened = post(
+        chair, poll_url(poll, "/open"), {"without_quorum": "yes"}, page=poll_url(poll, "/open")
+    )
+    assert opened.status_code == 302
+    db.session.expire_all()
+    assert poll.state is PollState.open and poll.quorum_at_open is False
+
+
+def test_with_quorum_the_vote_opens_with_one_button(app, world):
+    poll = world["poll"]
+    chair = client_for(app, world, "chair")
+    page = chair.get(poll_url(poll, "/open")).get_data(as_text=True)
+    assert "Quorum reached" in page and "without quorum" not in page
+    assert post(chair, poll_url(poll, "/open"), page=poll_url(poll, "/open")).status_code == 302
+    db.session.expire_all()
+    assert poll.state is PollState.open and poll.quorum_at_open is True
+
+
+def test_closing_a_meeting_names_its_open_votes_and_closes_them_only_when_asked(app, world):
+    open_(world)
+    poll, meeting = world["poll"], world["meeting"]
+    member = client_for(app, world, "member")
+    post(member, poll_url(poll, "/vote"), {"choice": "yes"}, page=poll_url(poll))
+    chair = client_for(app, world, "chair")
+    close = f"/councils/council-a/meetings/{meeting.id}/close"
+    page = chair.get(close).get_data(as_text=True)
+    assert "A vote is still open" in page and "Adopt the budget?" in page
+    assert 'name="open_votes" value="close"' in page and "Go back to the meeting" in page
+    # A POST that does not say to close the open votes closes nothing.
+    refused = post(chair, close, page=close)
+    assert refused.status_code == 200 and "1 vote is still open" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert meeting.state is MeetingState.in_progress and poll.state is PollState.open
+    assert post(chair, close, {"open_votes": "close"}, page=close).status_code == 302
+    db.session.expire_all()
+    assert meeting.state is MeetingState.closed and poll.state is PollState.closed
+    # Closed with the room as it was: both voting members present, quorum there.
+    assert poll.quorum_at_close is True and services.result_of(poll).entitled == 2
+    said = app.test_client().get(poll_url(poll, "/status.json")).json
+    assert (said["ballots"], said["entitled"]) == (1, 2)
+    assert services.turnout(poll, poll.council.memberships[0]).member_entitled
+
+
+def test_the_meeting_page_keeps_closing_apart_from_attendance(app, world):
+    chair = client_for(app, world, "chair")
+    page = chair.get(f"/councils/council-a/meetings/{world['meeting'].id}").get_data(as_text=True)
+    actions, rest = page.split("End of the meeting", 1)
+    assert "Record attendance" in actions and "Close the meeting" not in actions
+    assert 'class="button button--secondary" href="/councils/council-a/meetings/' in rest

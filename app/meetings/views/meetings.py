@@ -7,7 +7,8 @@ from app.extensions import db
 from app.forms import ActionForm, AskTranslatorsForm
 from app.i18n import current_locale
 from app.meetings import services
-from app.meetings.forms import CancelForm, MeetingForm
+from app.meetings.forms import CancelForm, MeetingForm, StartForm
+from app.meetings.models import MeetingState
 from app.meetings.notifications import notify_members
 from app.meetings.views.common import flash_notification, load_meeting, meeting_url
 from app.transactions import action
@@ -155,22 +156,25 @@ def publish(slug: str, meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/start", methods=["GET", "POST"])
 @requires(Permission.manage_meetings)
 def start(slug: str, meeting_id: int):
-    return confirmed_step(
-        meeting_id,
-        services.start_meeting,
+    """Asks first; on another day than planned, names the planned day and asks again."""
+    meeting = load_meeting(meeting_id)
+    form = StartForm()
+    if request.method == "POST":
+        day = form.scheduled_day.data if form.validate() else None
+        with action() as done:
+            services.start_meeting(meeting, actor=current_user, day_confirmed=day)
+        if done:
+            flash(_("The meeting has started. You can now record attendance."), "success")
+        if done or meeting.state is not MeetingState.published:
+            return redirect(meeting_url(meeting))
+    day = services.scheduled_day(meeting)
+    return render_template(
         "meetings/confirm_start.html",
-        _("The meeting has started. You can now record attendance."),
-    )
-
-
-@bp.route("/meetings/<int:meeting_id>/close", methods=["GET", "POST"])
-@requires(Permission.manage_meetings)
-def close(slug: str, meeting_id: int):
-    return confirmed_step(
-        meeting_id,
-        services.close_meeting,
-        "meetings/confirm_close.html",
-        _("The meeting is closed."),
+        form=form,
+        meeting=meeting,
+        council=meeting.council,
+        scheduled_day=day,
+        other_day=day != services.council_today(meeting.council),
     )
 
 
