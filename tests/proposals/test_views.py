@@ -439,9 +439,8 @@ def test_the_answer_is_written_in_the_proposals_language_when_the_council_offers
     services.change_state(arabic, ProposalState.accepted)
     other, _token = services.submit(
         world["a"],
-        services.Submission(
-            title="Ruta", body="Texto", topic=Topic.other, lang="other", other_language="Español"
-        ),
+        # Pashto: a language the council does not offer.
+        services.Submission(title="لاره", body="متن", topic=Topic.other, lang="ps"),
         author=None,
         address="198.51.100.3",
         submission_key="es",

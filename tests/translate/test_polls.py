@@ -58,7 +58,7 @@ def test_a_translator_translates_a_question_and_its_options_before_the_vote_open
     db.session.commit()
     member = client_of(app, world, "member")
     page = member.get(f"/councils/council-a/polls/{poll.id}?lang=ar").get_data(as_text=True)
-    assert '<span lang="ar" dir="rtl" class="user-text ">أين يجب أن يكون؟</span>' in page
+    assert '<h1 lang="ar" dir="rtl" class="user-text ">أين يجب أن يكون؟</h1>' in page
     assert "الشمال" in page and "الجنوب" in page
 
 
