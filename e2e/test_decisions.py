@@ -266,6 +266,7 @@ def test_opening_a_vote_without_quorum_warns_and_asks(new_page, sign_in, words, 
         present=2,
     )
     expect(main.get_by_text(no_quorum)).to_be_visible()
+    main.get_by_label(en("Question"), exact=True).fill(f"Do we adopt {item}?")
     main.get_by_role("button", name=en("Prepare the vote")).click()
     chair.get_by_role("link", name=en("Open the vote")).click()
 

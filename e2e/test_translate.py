@@ -96,10 +96,12 @@ def test_a_member_reads_the_vote_question_in_arabic_and_finds_what_it_decides(
     sign_in(page, "member04@demo.test", language="ar")
     page.goto(demo.meeting_url("today"))
     question = PROPOSAL_QUESTION["ar"]
-    page.get_by_role("link", name=ar("Vote now: %(question)s", question=question)).click()
+    # Named twice: at the top ("waiting for your vote") and on the agenda.
+    page.get_by_role("link", name=ar("Vote now: %(question)s", question=question)).first.click()
     heading = page.get_by_role("heading", level=1, name=question)
     expect(heading).to_be_visible()
-    expect(heading.locator("[lang=ar]")).to_have_attribute("dir", "rtl")
+    expect(heading).to_have_attribute("lang", "ar")
+    expect(heading).to_have_attribute("dir", "rtl")
     expect(page.get_by_text(ar("Agenda item:"))).to_be_visible()
     expect(page.get_by_text(ar("Decides on the proposal:"))).to_be_visible()
     checked = new_page(PHONE, signed_in_as=page)  # axe needs JavaScript

@@ -48,16 +48,14 @@ def sign_in_page():
             # From now on the site speaks the person's own language, this message included.
             switched = user.locale != current_locale()
             with force_locale(user.locale):
-                flash(_("You are signed in."), "success")
+                signed_in = _("You are signed in.")
                 if switched:
-                    flash(
-                        _(
-                            "The site now speaks %(language)s, the language of your profile. "
-                            "You can change it in the language menu.",
-                            language=endonym(user.locale),
-                        ),
-                        "info",
+                    signed_in += " " + _(
+                        "The site now speaks %(language)s, the language of your profile. "
+                        "You can change it in the language menu.",
+                        language=endonym(user.locale),
                     )
+                flash(signed_in, "success")
             response = redirect_back(request.args.get("next"), "site.start")
             remember_language(response, user.locale)
             return response
