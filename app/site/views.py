@@ -43,6 +43,9 @@ def start():
         .order_by(Meeting.starts_at)
     ).all()
     standings = votes.standings(votes.open_polls(under_way), seats)
+    # A meeting with a vote waiting for this member comes first: that is why they came.
+    waiting = {s.poll.item.meeting_id for s in standings.values() if s.can_vote}
+    under_way = sorted(under_way, key=lambda meeting: meeting.id not in waiting)
     return render_template(
         "site/start.html",
         seats=seats,

@@ -241,3 +241,16 @@ def test_the_start_page_offers_i_am_here_and_explains_an_empty_start(app, world,
     resident = app.test_client()
     sign_in(resident, "resident@a.example")
     assert "You are not a member of any council." in resident.get("/start").get_data(as_text=True)
+
+
+def test_on_the_start_page_a_meeting_waiting_for_the_members_vote_comes_first(
+    app, world, make_meeting
+):
+    """Another meeting of the council under way since earlier (a working group, say) must not
+    push the vote the member came for down the screen."""
+    make_meeting(world["council"], items=["Agenda"], start=True, days=1, title="Working group")
+    make_meeting(world["council"], items=["Agenda"], start=True, days=-1, title="Earlier group")
+    make_poll(world)
+    html = client_of(app, world, "member").get("/start").get_data(as_text=True)
+    assert html.index("Adopt the budget?") < html.index("Earlier group")
+    assert html.index("Adopt the budget?") < html.index("Working group")
