@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from app import audit
+from app.database import utcnow
 from app.errors import DomainError
 
 
@@ -33,3 +34,15 @@ def transition(obj: Any, target, *, actor, **details: Any):
     return audit.record(
         f"{audit_name(model)}.{target.value}", obj, actor=actor, before=before.value, **details
     )
+
+
+def share_with_translators(obj: Any, asked: bool, *, actor) -> bool:
+    """Share a record that is not public yet (a draft meeting, a proposal under review) with
+    the council's translators, or stop; returns whether anything changed. The caller refuses
+    first what may not be shared."""
+    if asked == (obj.translators_asked_at is not None):
+        return False
+    obj.translators_asked_at = utcnow() if asked else None
+    action = "translators_asked" if asked else "translators_no_longer_asked"
+    audit.record(f"{audit_name(type(obj))}.{action}", obj, actor=actor)
+    return True

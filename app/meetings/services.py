@@ -26,7 +26,7 @@ from app.meetings.models import (
     MeetingState,
     Presence,
 )
-from app.workflow import transition
+from app.workflow import share_with_translators, transition
 
 S = MeetingState
 #: States in which the agenda can still change.
@@ -181,15 +181,7 @@ def ask_translators(meeting: Meeting, asked: bool, *, actor) -> bool:
     returns whether anything changed. A published meeting is everyone's already."""
     if meeting.is_public:
         raise DomainError(_("This meeting is published: the translators already see it."))
-    if asked == meeting.is_shared:
-        return False
-    meeting.translators_asked_at = utcnow() if asked else None
-    audit.record(
-        "meeting.translators_asked" if asked else "meeting.translators_no_longer_asked",
-        meeting,
-        actor=actor,
-    )
-    return True
+    return share_with_translators(meeting, asked, actor=actor)
 
 
 def _check_agenda_open(meeting: Meeting) -> None:

@@ -31,7 +31,7 @@ from app.proposals.models import (
 )
 from app.text import clean_plain, fold_for_search
 from app.tokens import hash_token, new_token
-from app.workflow import may_become, transition
+from app.workflow import may_become, share_with_translators, transition
 
 S = ProposalState
 TRANSITIONS = Proposal.TRANSITIONS
@@ -331,15 +331,7 @@ def ask_translators(proposal: Proposal, asked: bool, *, actor) -> bool:
         raise DomainError(
             _("This proposal is declined: it stays between its author and the council.")
         )
-    if asked == proposal.is_shared:
-        return False
-    proposal.translators_asked_at = utcnow() if asked else None
-    audit.record(
-        "proposal.translators_asked" if asked else "proposal.translators_no_longer_asked",
-        proposal,
-        actor=actor,
-    )
-    return True
+    return share_with_translators(proposal, asked, actor=actor)
 
 
 def endorse(proposal: Proposal, user) -> bool:
