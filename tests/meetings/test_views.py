@@ -345,3 +345,19 @@ def test_starting_on_the_planned_day_asks_once(app, world, make_meeting):
     assert post(client, start, page=start).status_code == 302
     db.session.expire_all()
     assert meeting.state is MeetingState.in_progress
+
+
+def test_a_document_title_keeps_its_own_direction_inside_a_sentence(app, world):
+    client = client_for(app, world, "secretary")
+    meeting = world["public"]
+    page = url(meeting, "/documents")
+    post(
+        client,
+        page,
+        {"file": (io.BytesIO(PDF), "a.pdf"), "item": "0", "lang": "ar", "title": "جدول الأعمال"},
+        page=page,
+        content_type="multipart/form-data",
+    )
+    document = db.session.scalar(select(Document))
+    html = client.get(f"/councils/council-a/documents/{document.id}/remove").get_data(as_text=True)
+    assert '<bdi lang="ar" dir="rtl">جدول الأعمال</bdi>' in html
