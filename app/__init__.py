@@ -55,6 +55,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.accounts.views import bp as accounts_bp
     from app.councils.views import bp as councils_bp
     from app.meetings.views import blueprints as meetings_blueprints
+    from app.minutes.views import bp as minutes_bp
     from app.proposals.views import bp as proposals_bp
     from app.site.views import bp as site_bp
     from app.translate.views import bp as translate_bp
@@ -66,6 +67,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         *meetings_blueprints,
         proposals_bp,
         voting_bp,
+        minutes_bp,
         translate_bp,
         site_bp,
     ]:

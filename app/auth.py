@@ -62,6 +62,8 @@ class Permission(StrEnum):
     manage_proposals = "manage_proposals"
     #: Add and correct translations of the council's texts.
     translate_texts = "translate"
+    #: Approve a meeting's minutes alone (otherwise the council approves them at a meeting).
+    approve_minutes = "approve_minutes"
 
 
 class Access(StrEnum):
@@ -82,7 +84,7 @@ _EVERY_MEMBER = {
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.chair: frozenset(Permission),
-    Role.secretary: frozenset(Permission),
+    Role.secretary: frozenset(Permission) - {Permission.approve_minutes},
     Role.member: frozenset({*_EVERY_MEMBER, Permission.attend}),
     Role.observer: frozenset({*_EVERY_MEMBER, Permission.attend}),
     Role.translator: frozenset({*_EVERY_MEMBER, Permission.translate_texts}),

@@ -12,6 +12,7 @@ from app.councils.models import Council
 from app.errors import DomainError
 from app.i18n import Translated
 from app.meetings.models import AgendaItem, Meeting
+from app.minutes.models import Minutes
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.services import refresh_search_text
 from app.translate.machine import machine_translate
@@ -98,6 +99,11 @@ KINDS: dict[str, Translatable] = {
         {"title": _l("Title"), "body": _l("Proposal")},
         lambda proposal: proposal.council,
         refresh_search_text,
+    ),
+    "minutes": Translatable(
+        Minutes,
+        {"body": _l("Minutes")},
+        lambda minutes: minutes.council,
     ),
     "answer": Translatable(
         ProposalEvent,

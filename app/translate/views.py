@@ -33,6 +33,8 @@ def back_url(kind: str, obj) -> str:
             meeting_id=meeting.id,
             _anchor=f"item-{obj.id}",
         )
+    if kind == "minutes":
+        return url_for("minutes.minutes", slug=obj.council.slug, minutes_id=obj.id)
     if kind == "poll":
         return url_for("voting.poll", slug=obj.council.slug, poll_id=obj.id)
     proposal = obj if kind == "proposal" else obj.proposal

@@ -1,0 +1,152 @@
+"""The first version of a meeting's minutes, written from what the meeting recorded.
+
+Everything the app knows goes in (council, date, place, chair, attendance with arrivals and
+departures, each agenda item with its votes and the proposals it discussed); the secretary
+writes the rest. The text is Markdown in one language, the one the minutes are written in.
+"""
+
+import re
+
+from flask_babel import force_locale, gettext, ngettext
+
+from app.auth import Role
+from app.i18n import format_local
+from app.meetings import services as meetings
+from app.meetings.models import Meeting, Presence
+from app.voting import services as voting
+from app.voting.models import PollMethod, PollState
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def escape(text: str) -> str:
+    """User text (a name, a title) shown as itself, never as Markdown."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def draft_text(meeting: Meeting, lang: str) -> str:
+    """The draft in ``lang`` (an interface language): headings, lists and figures."""
+    with force_locale(lang):
+        return "\n".join(_lines(meeting, lang)).strip() + "\n"
+
+
+def _in(value, lang: str) -> str:
+    return escape(value.shown_in(lang).text) if value else ""
+
+
+def _lines(meeting: Meeting, lang: str):
+    council = meeting.council
+    zone = council.timezone
+    yield "## " + gettext("Minutes of “%(meeting)s”", meeting=_in(meeting.title, lang))
+    yield ""
+    yield "- " + gettext("Council: %(name)s", name=_in(council.name, lang))
+    yield "- " + gettext(
+        "Date: %(day)s, %(start)s–%(end)s",
+        day=format_local(meeting.starts_at, zone, "full", "date"),
+        start=format_local(meeting.starts_at, zone, "short", "time"),
+        end=format_local(meeting.ends_at, zone, "short", "time"),
+    )
+    if meeting.place:
+        yield "- " + gettext("Place: %(place)s", place=escape(meeting.place))
+    chairs = [m.user.display_name for m in council.current_memberships if m.role is Role.chair]
+    if chairs:
+        yield "- " + gettext("Chair: %(names)s", names=", ".join(map(escape, chairs)))
+    yield ""
+    yield from _attendance(meeting, zone)
+    yield "## " + gettext("Agenda")
+    yield ""
+    for item in meetings.load_agenda(meeting):
+        yield from _item(item, lang, zone)
+
+
+def _attendance(meeting: Meeting, zone: str):
+    yield "### " + gettext("Attendance")
+    yield ""
+    by_presence: dict[Presence, list[str]] = {presence: [] for presence in Presence}
+    recorded = {a.membership_id: a for a in meeting.attendances}
+    for membership in meeting.council.current_memberships:
+        attendance = recorded.get(membership.id)
+        presence = attendance.presence if attendance else Presence.absent
+        entry = escape(membership.user.display_name)
+        if attendance is not None and presence is Presence.present:
+            times = []
+            if attendance.arrived_at:
+                times.append(
+                    gettext(
+                        "arrived %(time)s",
+                        time=format_local(attendance.arrived_at, zone, "short", "time"),
+                    )
+                )
+            if attendance.left_at:
+                times.append(
+                    gettext(
+                        "left %(time)s",
+                        time=format_local(attendance.left_at, zone, "short", "time"),
+                    )
+                )
+            if times:
+                entry += " (" + ", ".join(times) + ")"
+        by_presence[presence].append(entry)
+    headings = {
+        Presence.present: lambda n: ngettext("Present (%(num)s)", "Present (%(num)s)", n),
+        Presence.excused: lambda n: ngettext("Excused (%(num)s)", "Excused (%(num)s)", n),
+        Presence.absent: lambda n: ngettext("Absent (%(num)s)", "Absent (%(num)s)", n),
+    }
+    for presence, names in by_presence.items():
+        heading = "**" + headings[presence](len(names)) + "**"
+        yield heading + (": " + "; ".join(names) + "." if names else "")
+        yield ""
+
+
+def _item(item, lang: str, zone: str):
+    yield f"### {item.position}. {_in(item.title, lang)}"
+    yield ""
+    yield "*" + str(item.kind.label) + "*"
+    yield ""
+    for proposal in item.proposals:
+        yield "- " + gettext(
+            "Proposal %(reference)s: %(title)s",
+            reference=escape(proposal.reference),
+            title=_in(proposal.title, lang),
+        )
+    if item.proposals:
+        yield ""
+    for poll in item.polls:
+        yield from _poll(poll, lang)
+    if not item.polls:
+        yield gettext("[Summary of the discussion]")
+        yield ""
+
+
+def _poll(poll, lang: str):
+    yield "**" + gettext("Vote: %(question)s", question=_in(poll.question, lang)) + "**"
+    yield ""
+    result = voting.result_of(poll)
+    if poll.state not in (PollState.closed, PollState.published) or result is None:
+        yield gettext("This vote was not held.")
+        yield ""
+        return
+    yield "- " + gettext("Rule: %(rule)s", rule=poll.majority_rule.label)
+    labels = {option.key: str(option.text) for option in poll.options}
+    for key, count in result.counts.items():
+        yield f"- {escape(labels.get(key, key))}: {count}"
+    yield "- " + gettext(
+        "%(cast)s votes cast; %(entitled)s members entitled to vote",
+        cast=result.cast,
+        entitled=result.entitled,
+    )
+    if result.passed:
+        yield "- **" + gettext("Adopted") + "**"
+    else:
+        yield "- **" + gettext("Not adopted") + "**"
+    if poll.method is PollMethod.named:
+        by_choice: dict[str, list[str]] = {}
+        for entry in voting.roll_call(poll):
+            by_choice.setdefault(entry.choice, []).append(escape(entry.name))
+        for key, names in by_choice.items():
+            yield "- " + gettext(
+                "Voted %(choice)s: %(names)s",
+                choice=escape(labels.get(key, key)),
+                names=", ".join(names),
+            )
+    yield ""

@@ -1,0 +1,147 @@
+"""Minutes: the draft says what the meeting recorded; revisions, approval, publication."""
+
+import pytest
+
+from app.errors import DomainError
+from app.extensions import db
+from app.meetings import services as meetings
+from app.minutes import services
+from app.minutes.models import MinutesState
+from app.voting import services as voting
+
+
+def test_the_draft_says_who_came_and_how_each_vote_went(closed_meeting):
+    people = closed_meeting["people"]
+    minutes = services.start_draft(closed_meeting["meeting"], "en", actor=people["Secretary"])
+    text = minutes.body.get("en")
+    assert "Council: Council A" in text
+    assert "Place: City Hall" in text
+    assert "Chair: Chair" in text
+    assert "**Present (4)**" in text
+    present_line = text.split("**Present (4)**: ")[1].splitlines()[0]
+    for name in ["Chair", "Secretary", "Amina", "Bohdan"]:
+        assert name in present_line
+    assert "arrived" in present_line and "left" in present_line
+    assert "**Excused (1)**: " in text and "Chloé." in text
+    # Absent: the member nobody marked, and the translator (no vote, but a member).
+    assert "**Absent (2)**: " in text and "Dmytro" in text
+    assert "### 1. Housing advice" in text
+    assert "Vote: Send the advice to the city?" in text
+    assert "- Yes: 2" in text and "- No: 1" in text and "- Abstain: 0" in text
+    assert "- **Adopted**" in text
+    assert "Voted Yes: Chair, Amina" in text and "Voted No: Bohdan" in text
+    assert "### 2. Any other business" in text
+    assert minutes.revision == 1 and minutes.revisions[0].author == people["Secretary"]
+
+
+def test_the_draft_is_written_in_the_language_chosen(closed_meeting):
+    minutes = services.start_draft(
+        closed_meeting["meeting"], "uk", actor=closed_meeting["people"]["Secretary"]
+    )
+    text = minutes.body.get("uk")
+    assert minutes.body.original == "uk"
+    assert "Присутні (4)" in text or "Присутн" in text
+    assert "Send the advice to the city?" in text  # the council's own words, as written
+
+
+def test_names_and_titles_never_become_markdown(closed_meeting):
+    people = closed_meeting["people"]
+    people["Amina"].display_name = "[click](javascript:alert(1)) **Amina**"
+    db.session.commit()
+    minutes = services.start_draft(closed_meeting["meeting"], "en", actor=people["Secretary"])
+    from app.text import render_markdown
+
+    html = str(render_markdown(minutes.body.get("en")))
+    assert "<a " not in html
+    assert "[click](javascript:alert(1)) **Amina**" in html.replace("&quot;", '"')
+
+
+def test_minutes_are_drafted_only_for_a_closed_meeting_and_once(
+    make_council, make_meeting, closed_meeting
+):
+    secretary = closed_meeting["people"]["Secretary"]
+    open_meeting = make_meeting(closed_meeting["council"], items=["Welcome"], start=True)
+    with pytest.raises(DomainError, match="once the meeting is closed"):
+        services.start_draft(open_meeting, "en", actor=secretary)
+    services.start_draft(closed_meeting["meeting"], "en", actor=secretary)
+    with pytest.raises(DomainError, match="already has minutes"):
+        services.start_draft(closed_meeting["meeting"], "en", actor=secretary)
+
+
+def test_each_save_is_a_revision_and_a_stale_save_is_refused(closed_meeting):
+    people = closed_meeting["people"]
+    minutes = services.start_draft(closed_meeting["meeting"], "en", actor=people["Secretary"])
+    assert services.save_text(minutes, "Version two", base=1, actor=people["Secretary"])
+    assert not services.save_text(minutes, "Version two", base=2, actor=people["Secretary"])
+    # The chair started from version 1 too: their save would overwrite version 2.
+    with pytest.raises(services.StaleSave) as refused:
+        services.save_text(minutes, "The chair's words", base=1, actor=people["Chair"])
+    assert refused.value.current.text == "Version two"
+    assert [r.number for r in minutes.revisions] == [1, 2]
+    assert minutes.body.get("en") == "Version two"
+    with pytest.raises(DomainError, match="cannot be empty"):
+        services.save_text(minutes, "   ", base=2, actor=people["Secretary"])
+
+
+def test_approval_by_the_chair_or_at_a_later_meeting_then_publication(closed_meeting, make_meeting):
+    people = closed_meeting["people"]
+    minutes = services.start_draft(closed_meeting["meeting"], "en", actor=people["Secretary"])
+    with pytest.raises(DomainError, match="approved before they are published"):
+        services.publish(minutes, actor=people["Secretary"])
+    with pytest.raises(DomainError, match="Only the chair"):
+        services.approve(minutes, actor=people["Secretary"])
+    # The next meeting approves them at its first item.
+    later = make_meeting(closed_meeting["council"], items=["Minutes of the last meeting"], days=14)
+    meetings.publish_meeting(later)
+    assert services.approvable_items(minutes) == []
+    meetings.start_meeting(later, day_confirmed=meetings.scheduled_day(later))
+    item = later.items[0]
+    assert services.approvable_items(minutes) == [item]
+    services.approve(minutes, actor=people["Secretary"], at_item=item)
+    assert minutes.state is MinutesState.approved and minutes.approved_in == item
+    with pytest.raises(DomainError, match="Only draft minutes"):
+        services.save_text(minutes, "Changed after approval", base=1, actor=people["Secretary"])
+    services.publish(minutes, actor=people["Secretary"])
+    assert minutes.state is MinutesState.published and minutes.published_at
+    with pytest.raises(DomainError):
+        services.reopen(minutes, actor=people["Chair"])
+
+
+def test_a_correction_is_a_new_published_revision_with_its_note(closed_meeting):
+    people = closed_meeting["people"]
+    minutes = services.start_draft(closed_meeting["meeting"], "en", actor=people["Secretary"])
+    services.approve(minutes, actor=people["Chair"])
+    services.publish(minutes, actor=people["Secretary"])
+    with pytest.raises(DomainError, match="Say what you changed"):
+        services.correct(minutes, "Fixed", "  ", base=1, actor=people["Secretary"])
+    with pytest.raises(DomainError, match="nothing to correct"):
+        services.correct(
+            minutes, minutes.revisions[0].text, "No change", base=1, actor=people["Secretary"]
+        )
+    services.correct(minutes, "Fixed text", "Bohdan voted no", base=1, actor=people["Secretary"])
+    assert minutes.state is MinutesState.published
+    assert [(r.number, r.correction, r.note) for r in minutes.corrections] == [
+        (2, True, "Bohdan voted no")
+    ]
+
+
+def test_the_diff_shows_removed_and_added_lines_in_order():
+    lines = services.diff("one\ntwo\nthree", "one\n2\nthree\nfour")
+    assert [(line.change, line.text) for line in lines] == [
+        ("same", "one"),
+        ("removed", "two"),
+        ("added", "2"),
+        ("same", "three"),
+        ("added", "four"),
+    ]
+
+
+def test_results_in_the_draft_are_the_stored_ones(closed_meeting):
+    """Figures come from the poll's closing snapshot, not from a recount."""
+    poll = closed_meeting["poll"]
+    result = voting.result_of(poll)
+    minutes = services.start_draft(
+        closed_meeting["meeting"], "en", actor=closed_meeting["people"]["Secretary"]
+    )
+    text = minutes.body.get("en")
+    assert f"{result.cast} votes cast; {result.entitled} members entitled to vote" in text
