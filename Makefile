@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 CONSULTA_BASE_URL ?= http://$(HOST):$(PORT)
 export CONSULTA_BASE_URL
 
-.PHONY: chromium run install install-test translations migrate test test-postgres e2e unit lint i18n-update i18n-check bench clean
+.PHONY: chromium pdf-libraries run install install-test translations migrate test test-postgres e2e unit lint i18n-update i18n-check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ migrate: install
 # DEMO=0 serves an empty database without adding the demo council.
 DEMO ?= 1
 
-run: translations migrate
+run: translations migrate pdf-libraries
 ifeq ($(DEMO),1)
 	$(FLASK) seed-demo --if-empty
 else
@@ -47,6 +47,19 @@ else
 endif
 	@echo "Consulta is at http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Minutes as PDF (WeasyPrint) need Debian's pango and HarfBuzz's subsetter, and fonts that
+# cover Arabic and Cyrillic; nothing is downloaded when the PDF is made.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core
+pdf-libraries:
+	@if ! ldconfig -p | grep -q libharfbuzz-subset || ! ldconfig -p | grep -q libpango-1.0 \
+	    || ! fc-list :lang=ar | grep -q . ; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Libraries for PDF are missing: run 'sudo apt-get install $(PDF_PACKAGES)'."; exit 1; \
+	  fi; \
+	fi
 
 # Debian's Chromium for the browser tests (Playwright's own download needs internet access).
 chromium:
@@ -63,18 +76,18 @@ chromium:
 PARALLEL ?= -n auto --dist load
 PYTEST := $(BIN)/pytest $(PARALLEL)
 
-test: install-test translations chromium
+test: install-test translations chromium pdf-libraries
 	$(FLASK) translate check
 	$(PYTEST) tests e2e
 
-unit: install-test translations
+unit: install-test translations pdf-libraries
 	$(PYTEST) tests
 
 e2e: install-test translations chromium
 	$(PYTEST) e2e
 
 # The whole suite against a throwaway PostgreSQL server started from Debian's binaries.
-test-postgres: install-test translations chromium
+test-postgres: install-test translations chromium pdf-libraries
 	scripts/with-postgres $(PYTEST) tests e2e
 
 # Benchmarks (not tests): figures go to docs/benchmarks.md.

@@ -145,7 +145,7 @@ def make_meeting(app):
         }
         fields.update(kwargs)
         meeting = meetings.create_meeting(
-            council, meetings.MeetingDetails(**fields), allow_past=days < 0
+            council, meetings.MeetingDetails(**fields), allow_past=days <= 0
         )
         for title in items:
             meetings.add_item(meeting, title=title, lang="en", kind="decision")

@@ -27,6 +27,7 @@ from app.councils import services as councils
 from app.extensions import db
 from app.meetings import services as meetings
 from app.meetings.models import Presence
+from app.minutes import services as minutes
 from app.proposals import services as proposals
 from app.proposals.models import ProposalState
 from app.voting import services as voting
@@ -86,6 +87,8 @@ def form_data(endpoint: str, ids: dict) -> dict:
         },
         "proposals.answer": {"step": f"scheduled:{ids['meeting_id']}", "lang": "en"},
         "voting.close_meeting": {"open_votes": "close"},
+        "minutes.edit": {"text": "What the meeting said.", "base": "1"},
+        "minutes.approve": {"by": "chair", "item": "0"},
         "proposals.new": {
             "title": "Shade",
             "body": "Trees in the square.",
@@ -133,6 +136,9 @@ def records(council, make_meeting, membership_user):
         submission_key=f"key-{council.slug}",
     )
     proposals.change_state(proposal, ProposalState.accepted)
+    past = make_meeting(council, items=["Last time"], days=0, start=True)
+    voting.close_meeting(past)
+    record = minutes.start_draft(past, "en", actor=None)
     invitation_token = councils.create_invitation(
         council, f"new@{council.slug}.example", Role.member, voting_right=True, actor=None
     )
@@ -148,6 +154,7 @@ def records(council, make_meeting, membership_user):
         "filename": document.filename,
         "membership_id": council.current_membership_of(membership_user).id,
         "invitation_id": invitation.id,
+        "minutes_id": record.id,
         "kind": "meeting",
         "obj_id": meeting.id,
     }
@@ -205,6 +212,7 @@ def council_scoped(app, endpoint: str) -> bool:
             "document_id",
             "membership_id",
             "invitation_id",
+            "minutes_id",
             "obj_id",
             "item_id",
         }

@@ -248,3 +248,14 @@ SECRET_QUESTION = {
     "ar": "هل يطلب المجلس من المدينة مكتب استشارات ثانياً؟",
     "uk": "Чи має рада просити місто про другий консультаційний офіс?",
 }
+
+#: What the secretary wrote into the past meeting's minutes, for each item without a vote,
+#: in the language she wrote them in (Arabic) and in their translation.
+MINUTES_SUMMARIES = {
+    "ar": "ناقش المجلس الموضوع واتفق على متابعته في الاجتماع القادم.",
+    "en": "The council discussed the matter and agreed to follow it up at the next meeting.",
+}
+MINUTES_CLOSING = {
+    "ar": "اختتمت الرئيسة الاجتماع وشكرت المترجمين الفوريين.",
+    "en": "The chair closed the meeting and thanked the interpreters.",
+}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.accounts import services as accounts
@@ -24,6 +25,8 @@ from app.demo.data import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
     MEETINGS,
+    MINUTES_CLOSING,
+    MINUTES_SUMMARIES,
     PROPOSAL_QUESTION,
     PROPOSALS,
     SECRET_QUESTION,
@@ -31,6 +34,8 @@ from app.demo.data import (
 from app.extensions import db
 from app.meetings import services as meetings
 from app.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState, Presence
+from app.minutes import services as minutes_service
+from app.minutes.draft import PLACEHOLDER, draft_text
 from app.proposals import services as proposals
 from app.proposals.models import Proposal, ProposalState
 from app.translate import services as translate
@@ -383,6 +388,36 @@ def seed_polls(council: Council) -> None:
     _close_past_meeting(past, officers.secretary)
 
 
+def _written_minutes(past: Meeting, lang: str) -> str:
+    """The draft as the secretary completed it: a summary where the draft left room for one."""
+    with force_locale(lang):
+        placeholder = str(PLACEHOLDER)
+    text = draft_text(past, lang).replace(placeholder, MINUTES_SUMMARIES[lang])
+    return text + "\n" + MINUTES_CLOSING[lang] + "\n"
+
+
+def seed_minutes(council: Council) -> None:
+    """The past meeting's minutes: written in Arabic, translated into English, approved by the
+    chair a week after the meeting and published."""
+    past, _today = _past_and_today(council)
+    if past.state is not MeetingState.closed or minutes_service.minutes_of(past) is not None:
+        return
+    officers = Officers.of_demo()
+    record = minutes_service.start_draft(past, "ar", actor=officers.secretary)
+    minutes_service.save_text(
+        record, _written_minutes(past, "ar"), base=record.revision, actor=officers.secretary
+    )
+    minutes_service.approve(record, actor=officers.chair)
+    _translate(
+        "minutes", record, {"en": {"body": _written_minutes(past, "en")}}, by=officers.translator
+    )
+    minutes_service.publish(record, actor=officers.secretary)
+    week_later = past.ends_at + timedelta(days=7)
+    record.approved_at = record.published_at = week_later
+    for revision in record.revisions:
+        revision.created_at = past.ends_at + timedelta(days=revision.number)
+
+
 def seed_demo(now: datetime | None = None) -> Council:
     """Create the demo council, its accounts and its history; running it again changes nothing.
 
@@ -398,4 +433,5 @@ def seed_demo(now: datetime | None = None) -> Council:
     seed_meetings(council, now)
     seed_proposals(council)
     seed_polls(council)
+    seed_minutes(council)
     return council

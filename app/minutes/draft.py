@@ -6,8 +6,10 @@ writes the rest. The text is Markdown in one language, the one the minutes are w
 """
 
 import re
+from datetime import timedelta
 
 from flask_babel import force_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 
 from app.auth import Role
 from app.i18n import format_local
@@ -15,6 +17,14 @@ from app.meetings import services as meetings
 from app.meetings.models import Meeting, Presence
 from app.voting import services as voting
 from app.voting.models import PollMethod, PollState
+
+#: Where the secretary writes what was said, in items without a recorded result.
+PLACEHOLDER = _l("[Summary of the discussion]")
+
+#: Arriving this long after the first members is arriving late; leaving this long before the
+#: last is leaving early.
+LATE = timedelta(minutes=10)
+EARLY = timedelta(minutes=5)
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
@@ -25,7 +35,8 @@ def escape(text: str) -> str:
 
 
 def draft_text(meeting: Meeting, lang: str) -> str:
-    """The draft in ``lang`` (an interface language): headings, lists and figures."""
+    """The draft in ``lang`` (an interface language): headings, lists and figures. Its
+    headings start at level 1: on the page they come under the page's own (see ``text``)."""
     with force_locale(lang):
         return "\n".join(_lines(meeting, lang)).strip() + "\n"
 
@@ -37,8 +48,6 @@ def _in(value, lang: str) -> str:
 def _lines(meeting: Meeting, lang: str):
     council = meeting.council
     zone = council.timezone
-    yield "## " + gettext("Minutes of “%(meeting)s”", meeting=_in(meeting.title, lang))
-    yield ""
     yield "- " + gettext("Council: %(name)s", name=_in(council.name, lang))
     yield "- " + gettext(
         "Date: %(day)s, %(start)s–%(end)s",
@@ -53,31 +62,37 @@ def _lines(meeting: Meeting, lang: str):
         yield "- " + gettext("Chair: %(names)s", names=", ".join(map(escape, chairs)))
     yield ""
     yield from _attendance(meeting, zone)
-    yield "## " + gettext("Agenda")
+    yield "# " + gettext("Agenda")
     yield ""
     for item in meetings.load_agenda(meeting):
         yield from _item(item, lang, zone)
 
 
 def _attendance(meeting: Meeting, zone: str):
-    yield "### " + gettext("Attendance")
+    yield "# " + gettext("Attendance")
     yield ""
     by_presence: dict[Presence, list[str]] = {presence: [] for presence in Presence}
     recorded = {a.membership_id: a for a in meeting.attendances}
+    # Times are worth a mention for those who came late or left early: the meeting began
+    # with the first arrivals and ended with the last departures.
+    arrivals = [a.arrived_at for a in recorded.values() if a.arrived_at]
+    departures = [a.left_at for a in recorded.values() if a.left_at]
+    on_time = min(arrivals) + LATE if arrivals else None
+    until_the_end = max(departures) - EARLY if departures else None
     for membership in meeting.council.current_memberships:
         attendance = recorded.get(membership.id)
         presence = attendance.presence if attendance else Presence.absent
         entry = escape(membership.user.display_name)
         if attendance is not None and presence is Presence.present:
             times = []
-            if attendance.arrived_at:
+            if attendance.arrived_at and on_time and attendance.arrived_at > on_time:
                 times.append(
                     gettext(
                         "arrived %(time)s",
                         time=format_local(attendance.arrived_at, zone, "short", "time"),
                     )
                 )
-            if attendance.left_at:
+            if attendance.left_at and until_the_end and attendance.left_at < until_the_end:
                 times.append(
                     gettext(
                         "left %(time)s",
@@ -99,7 +114,7 @@ def _attendance(meeting: Meeting, zone: str):
 
 
 def _item(item, lang: str, zone: str):
-    yield f"### {item.position}. {_in(item.title, lang)}"
+    yield f"## {item.position}. {_in(item.title, lang)}"
     yield ""
     yield "*" + str(item.kind.label) + "*"
     yield ""
@@ -114,7 +129,7 @@ def _item(item, lang: str, zone: str):
     for poll in item.polls:
         yield from _poll(poll, lang)
     if not item.polls:
-        yield gettext("[Summary of the discussion]")
+        yield str(PLACEHOLDER)
         yield ""
 
 

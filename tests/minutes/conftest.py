@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from app.auth import Role
@@ -11,7 +13,7 @@ from app.voting.models import PollMethod
 @pytest.fixture
 def closed_meeting(make_council, make_user, add_member, make_meeting):
     """A meeting that voted on its first item by roll call (2 yes, 1 no), with one member
-    excused and one absent, then closed."""
+    late, one who left early, one excused and one absent, then closed."""
     council = make_council("Council A")
     people = {}
     for name, role in [
@@ -39,5 +41,9 @@ def closed_meeting(make_council, make_user, add_member, make_meeting):
     for name, choice in [("Chair", "yes"), ("Amina", "yes"), ("Bohdan", "no")]:
         voting.cast_vote(poll, by_name[name], choice)
     voting.close_meeting(meeting, close_open_votes=True)
+    # Amina came half an hour late; Bohdan left half an hour early.
+    rows = {a.membership.user.display_name: a for a in meeting.attendances}
+    rows["Amina"].arrived_at += timedelta(minutes=30)
+    rows["Bohdan"].left_at -= timedelta(minutes=30)
     db.session.commit()
     return {"council": council, "meeting": meeting, "poll": poll, "people": people}

@@ -4,10 +4,19 @@ import pytest
 
 from app.errors import DomainError
 from app.extensions import db
+from app.i18n import format_local
 from app.meetings import services as meetings
 from app.minutes import services
 from app.minutes.models import MinutesState
 from app.voting import services as voting
+
+
+def attendance(world, name):
+    return next(a for a in world["meeting"].attendances if a.membership.user.display_name == name)
+
+
+def local_time(moment):
+    return format_local(moment, "Europe/Brussels", "short", "time")
 
 
 def test_the_draft_says_who_came_and_how_each_vote_went(closed_meeting):
@@ -19,18 +28,23 @@ def test_the_draft_says_who_came_and_how_each_vote_went(closed_meeting):
     assert "Chair: Chair" in text
     assert "**Present (4)**" in text
     present_line = text.split("**Present (4)**: ")[1].splitlines()[0]
-    for name in ["Chair", "Secretary", "Amina", "Bohdan"]:
-        assert name in present_line
-    assert "arrived" in present_line and "left" in present_line
+    names = present_line.rstrip(".").split("; ")
+    amina, bohdan = (attendance(closed_meeting, name) for name in ["Amina", "Bohdan"])
+    assert names == [
+        "Chair",
+        "Secretary",
+        f"Amina (arrived {local_time(amina.arrived_at)})",
+        f"Bohdan (left {local_time(bohdan.left_at)})",
+    ]
     assert "**Excused (1)**: " in text and "Chloé." in text
     # Absent: the member nobody marked, and the translator (no vote, but a member).
     assert "**Absent (2)**: " in text and "Dmytro" in text
-    assert "### 1. Housing advice" in text
+    assert "## 1. Housing advice" in text
     assert "Vote: Send the advice to the city?" in text
     assert "- Yes: 2" in text and "- No: 1" in text and "- Abstain: 0" in text
     assert "- **Adopted**" in text
     assert "Voted Yes: Chair, Amina" in text and "Voted No: Bohdan" in text
-    assert "### 2. Any other business" in text
+    assert "## 2. Any other business" in text
     assert minutes.revision == 1 and minutes.revisions[0].author == people["Secretary"]
 
 
