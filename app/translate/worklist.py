@@ -21,12 +21,13 @@ from app.database import utcnow
 from app.extensions import db
 from app.i18n import Translated, lacks
 from app.meetings.models import AgendaItem, Meeting, MeetingState
+from app.minutes.models import Minutes, MinutesState
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalEvent, ProposalState
 from app.translate.services import texts_of
 from app.voting.models import Poll, PollOption
 
 #: A row's key is its id times STRIDE plus the index of its kind here.
-ORDER = ("meeting", "item", "poll", "proposal", "answer")
+ORDER = ("meeting", "item", "poll", "proposal", "answer", "minutes")
 STRIDE = 8
 #: Urgency ranks.
 NEXT_MEETING, ASKED, OTHER = 0, 1, 2
@@ -172,10 +173,32 @@ class Worklist:
             )
         )
 
+    def _minutes(self) -> Select:
+        """Approved minutes wait for their translations to be published: asked for."""
+        return (
+            select(
+                _key("minutes", Minutes.id),
+                case((Minutes.state == MinutesState.approved, ASKED), else_=OTHER).label("rank"),
+                literal(0).label("seq"),
+                Meeting.starts_at.label("at"),
+            )
+            .join(Minutes.meeting)
+            .where(
+                Meeting.council_id == self.council.id,
+                Minutes.state != MinutesState.draft,
+                _lacking([Minutes.body], self.languages),
+            )
+        )
+
     def statement(self) -> Select:
         """The keys of the texts to translate, most urgent first (page it with ``paginate``)."""
         rows = union_all(
-            self._meetings(), self._items(), self._polls(), self._proposals(), self._answers()
+            self._meetings(),
+            self._items(),
+            self._polls(),
+            self._proposals(),
+            self._answers(),
+            self._minutes(),
         ).subquery()
         return select(rows.c.key).order_by(
             rows.c.rank,
@@ -209,6 +232,7 @@ class Worklist:
             "poll": (Poll, (joinedload(Poll.item).joinedload(AgendaItem.meeting),)),
             "proposal": (Proposal, (joinedload(Proposal.agenda_item),)),
             "answer": (ProposalEvent, (joinedload(ProposalEvent.proposal),)),
+            "minutes": (Minutes, (joinedload(Minutes.meeting),)),
         }
         model, options = loaders[kind]
         statement = select(model).where(model.id.in_(ids)).options(*options)
@@ -221,10 +245,16 @@ class Worklist:
             meeting_id = obj.agenda_item.meeting_id if obj.agenda_item else None
         elif kind == "answer":
             asked, meeting_id = False, None
+        elif kind == "minutes":
+            asked, meeting_id = obj.state is MinutesState.approved, None
         else:
             owner = meeting or obj
             asked, meeting_id = owner.translators_asked_at is not None, owner.id
-        titles = {"poll": lambda: obj.question, "answer": lambda: obj.proposal.title}
+        titles = {
+            "poll": lambda: obj.question,
+            "answer": lambda: obj.proposal.title,
+            "minutes": lambda: obj.meeting.title,
+        }
         return Entry(
             kind,
             obj,

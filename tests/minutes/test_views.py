@@ -192,3 +192,31 @@ def test_another_councils_secretary_cannot_reach_the_minutes(
     for suffix in ["", "/edit", "/history", "/approve", ".pdf"]:
         assert client.get(f"/councils/council-b/minutes/{minutes.id}{suffix}").status_code == 404
         assert client.get(minutes_url(minutes, suffix)).status_code in (403, 404)
+
+
+def test_approved_minutes_wait_for_the_translators_and_readers_get_their_language(
+    app, closed_meeting
+):
+    people = closed_meeting["people"]
+    minutes = services.start_draft(closed_meeting["meeting"], "en", actor=people["Secretary"])
+    services.save_text(minutes, "The council **agreed**.", base=1, actor=people["Secretary"])
+    db.session.commit()
+    translator = signed_in(app, people["Translator"])
+    worklist = "/councils/council-a/translate"
+    page = f"/councils/council-a/translate/minutes/{minutes.id}?to=ar"
+    # A draft is the secretary's until it is approved.
+    assert "Minutes: " not in translator.get(worklist).get_data(as_text=True)
+    assert translator.get(page).status_code == 404
+
+    services.approve(minutes, actor=people["Chair"])
+    db.session.commit()
+    listed = translator.get(worklist).get_data(as_text=True)
+    assert "Plenary meeting" in listed.split("Minutes: ")[1]
+    post(translator, page, {"text-body": "وافق المجلس **بالإجماع**."}, page=page)
+    services.publish(db.session.get(Minutes, minutes.id), actor=people["Secretary"])
+    db.session.commit()
+
+    reader = app.test_client().get(minutes_url(minutes) + "?lang=ar").get_data(as_text=True)
+    assert "<strong>بالإجماع</strong>" in reader
+    # The authoritative original, one click away.
+    assert "<strong>agreed</strong>" in reader.split("translation-note")[1]
