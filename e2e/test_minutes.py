@@ -83,3 +83,8 @@ def test_a_secretary_drafts_edits_and_publishes_minutes_the_chair_approves(
         response = reader.request.get(pdf.get_attribute("href"))
         assert response.ok and response.headers["content-type"] == "application/pdf"
         assert response.body().startswith(b"%PDF")
+        # Printed from the browser: the record alone, without the site's header and links.
+        reader.emulate_media(media="print")
+        expect(reader.locator(".site-header")).to_be_hidden()
+        expect(pdf).to_be_hidden()
+        expect(reader.locator(".minutes-text")).to_be_visible()
