@@ -200,7 +200,8 @@ def test_signed_in_pages(new_page, sign_in, ids, locale, viewport):
 @pytest.mark.parametrize("locale", ["en", "ar"])
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_vote_confirmation_page(new_page, sign_in, ids, words, locale, viewport):
-    """Reached only by choosing (a POST: no URL carries a choice), so it is opened that way."""
+    """Shows only a choice posted and kept in the session (no URL carries one), so it is
+    opened by choosing."""
     t = words(locale)
     page = new_page(viewport)
     sign_in(page, "member07@demo.test", language=locale)

@@ -101,9 +101,8 @@ def test_after_voting_each_poll_says_so_and_the_confirm_page_does_not_offer_it_a
     next_vote = main.get_by_role("link", name=uk("Next open vote: %(question)s", question=secret_q))
     expect(next_vote).to_be_visible()
 
-    # Back to the confirmation: the vote as it stands now, nothing to confirm. (Without
-    # JavaScript the browser asks before posting again, and the page then says the vote is
-    # cast: tests/voting/test_members.py.)
+    # Back to the confirmation: nothing is pending any more, so the vote as it stands now,
+    # with nothing to confirm.
     page.go_back()
     expect(main.get_by_text(uk("You have voted. Your vote is final."))).to_be_visible()
     confirm = uk.pattern("Confirm my vote: %(choice)s")

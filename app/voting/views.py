@@ -22,7 +22,7 @@ from app.i18n import current_locale, format_local
 from app.meetings.models import AgendaItem, Meeting, MeetingState
 from app.transactions import action, begin_writing, reads_first
 from app.urls import external_url
-from app.voting import members, services
+from app.voting import members, pending, services
 from app.voting.forms import CloseMeetingForm, OpenPollForm, PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
 from app.web import paginate
@@ -155,16 +155,30 @@ def no_referrer(response):
 @bp.post("/polls/<int:poll_id>/confirm")
 @requires(Access.signed_in)
 def confirm(slug: str, poll_id: int):
-    """The second screen: the choice repeated in words, and one button to make it final.
-
-    Posted, so that no URL carries the choice; and as long whatever the choice, so that the
-    size of the encrypted answer does not give it away. Never kept by the browser: going back
-    to it asks again, and a vote already cast is then said to be cast, not offered again."""
+    """The first screen's choice, kept sealed in the session (never in a URL) for the second
+    screen, which is a page of its own: post, then redirect, then get."""
     poll = load_poll(poll_id)
     form = VoteForm()
     choice = poll.option(form.choice.data or "") if form.validate_on_submit() else None
     if choice is None:
         flash(_("Choose one of the options."), "error")
+        return redirect(poll_url(poll))
+    pending.remember_choice(poll, choice)
+    return redirect(poll_url(poll, "voting.confirmation"), code=303)
+
+
+@bp.get("/polls/<int:poll_id>/confirm")
+@requires(Access.signed_in)
+def confirmation(slug: str, poll_id: int):
+    """The second screen: the choice repeated in words, and one button to make it final.
+
+    The choice comes from the session, never from the URL; the page is as long whatever the
+    choice, so that the size of the encrypted answer does not give it away. Never kept by the
+    browser: going back to it after voting finds nothing pending and shows the vote as it
+    stands, and a vote already cast is said to be cast, never offered again."""
+    poll = load_poll(poll_id)
+    choice = pending.pending_choice(poll)
+    if choice is None:
         return redirect(poll_url(poll))
     membership = poll.council.current_membership_of(current_user)
     counts = services.turnout(poll, membership)
@@ -174,7 +188,7 @@ def confirm(slug: str, poll_id: int):
         # The poll page says why, and what the member can do about it.
         return redirect(poll_url(poll))
     else:
-        page = padded_confirmation(poll, choice, form)
+        page = padded_confirmation(poll, choice, VoteForm())
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -200,6 +214,7 @@ def vote(slug: str, poll_id: int):
     membership = poll.council.current_membership_of(current_user)
     form = VoteForm()
     url = poll_url(poll)
+    pending.forget_choice()
     if not form.validate_on_submit():
         flash(_("Choose one of the options."), "error")
         return redirect(url)

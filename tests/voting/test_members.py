@@ -98,7 +98,11 @@ def test_a_cast_vote_is_not_offered_again_and_the_member_sees_their_own_roll_cal
     assert "You voted: No" in page
     assert f'href="{poll_url(secret)}">Next open vote: ' in page
     token = csrf_token(client, poll_url(secret))
-    again = client.post(poll_url(named, "/confirm"), data={"csrf_token": token, "choice": "yes"})
+    again = client.post(
+        poll_url(named, "/confirm"),
+        data={"csrf_token": token, "choice": "yes"},
+        follow_redirects=True,
+    )
     html = again.get_data(as_text=True)
     assert "You have already voted" in html and "Confirm my vote" not in html
     assert again.headers["Cache-Control"] == "no-store"
@@ -108,7 +112,9 @@ def test_a_cast_vote_is_not_offered_again_and_the_member_sees_their_own_roll_cal
     # Pseudo-anonymous: "you voted", the same page whatever was posted, never the choice.
     pages = {
         choice: client.post(
-            poll_url(secret, "/confirm"), data={"csrf_token": token, "choice": choice}
+            poll_url(secret, "/confirm"),
+            data={"csrf_token": token, "choice": choice},
+            follow_redirects=True,
         ).get_data()
         for choice in ("yes", "no", "abstain")
     }

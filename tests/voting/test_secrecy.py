@@ -5,9 +5,12 @@ replica, the audit trail or the access log cannot tell how a given member voted,
 the poll is open nor after. Each test below is one way of trying, done for real.
 """
 
+import base64
+import json
 import re
 import sqlite3
 import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -228,8 +231,7 @@ def test_the_audit_trail_says_only_that_a_ballot_arrived(app, election):
     assert all("member" not in e.details for e in events)
 
 
-def test_the_choice_never_travels_in_a_url(app, make_council, make_user, add_member, make_meeting):
-    """Attack 4: access logs, the Referer header and the phone's history keep URLs."""
+def open_secret_poll(make_council, make_user, add_member, make_meeting):
     council = make_council("Council B")
     user = make_user("voter@b.example")
     membership = add_member(council, user, Role.member, voting_right=True)
@@ -241,25 +243,82 @@ def test_the_choice_never_travels_in_a_url(app, make_council, make_user, add_mem
     )
     services.open_poll(poll)
     db.session.commit()
+    return user, f"/councils/{council.slug}/polls/{poll.id}"
+
+
+def session_payload(client, app) -> bytes:
+    """The session cookie as anyone who holds it reads it: Flask signs it, nothing more (and
+    compresses it when that is shorter, so its length on the wire varies with the random
+    bytes of whatever is sealed in it, for every choice alike)."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    payload = cookie.value.removeprefix(".").split(".")[0]
+    data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return zlib.decompress(data) if cookie.value.startswith(".") else data
+
+
+def chosen_words(page: str) -> str:
+    """The choice a confirmation page repeats, as its key."""
+    words = re.search(r'name="choice" value="([^"]+)"', page)
+    assert words, "not a confirmation page"
+    return words.group(1)
+
+
+def test_the_choice_never_travels_in_a_url(app, make_council, make_user, add_member, make_meeting):
+    """Attack 4: access logs, the Referer header and the phone's history keep URLs."""
+    user, base = open_secret_poll(make_council, make_user, add_member, make_meeting)
     client = app.test_client()
     sign_in(client, user.email)
-    base = f"/councils/{council.slug}/polls/{poll.id}"
     page = client.get(base).get_data(as_text=True)
     form = re.search(r'<form action="([^"]*/confirm)" method="(\w+)"', page)
     assert form and form.group(2) == "post"
-    assert client.get(f"{base}/confirm?choice=no").status_code == 405
+    # Nothing chosen yet: a choice in the query string is not one.
+    guessed = client.get(f"{base}/confirm?choice=no", follow_redirects=True)
+    assert "You are voting" not in guessed.get_data(as_text=True)
+    assert guessed.request.path == base
     token = csrf_token(client, base)
-    lengths = set()
+    cookies, pages = set(), set()
     for key in ("yes", "no", "abstain"):
-        confirm = client.post(f"{base}/confirm", data={"csrf_token": token, "choice": key})
+        chosen = client.post(f"{base}/confirm", data={"csrf_token": token, "choice": key})
+        assert chosen.status_code == 303
+        assert chosen.location == f"{base}/confirm"
+        assert "Set-Cookie" in chosen.headers
+        cookies.add(len(session_payload(client, app)))
+        confirm = client.get(chosen.location)
         assert confirm.status_code == 200
         assert confirm.headers["Referrer-Policy"] == "no-referrer"
-        lengths.add(len(confirm.get_data()))
-    assert len(lengths) == 1, "the confirmation page's size gives the choice away"
+        assert confirm.headers["Cache-Control"] == "no-store"
+        pages.add(len(confirm.get_data()))
+        # Once chosen, a choice in the query string still changes nothing.
+        other = "no" if key == "yes" else "yes"
+        again = client.get(f"{base}/confirm?choice={other}").get_data(as_text=True)
+        assert chosen_words(again) == chosen_words(confirm.get_data(as_text=True)) == key
+    assert len(cookies) == 1, "the session's size gives the choice away"
+    assert len(pages) == 1, "the confirmation page's size gives the choice away"
     voted = client.post(f"{base}/vote", data={"csrf_token": token, "choice": "no"})
     assert "choice" not in voted.location
     receipt = client.get(voted.location)
     assert receipt.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_session_cookie_keeps_the_choice_sealed_and_of_one_size(
+    app, make_council, make_user, add_member, make_meeting
+):
+    """Attack 5: the cookie between the two screens, read by whoever holds the phone."""
+    user, base = open_secret_poll(make_council, make_user, add_member, make_meeting)
+    client = app.test_client()
+    sign_in(client, user.email)
+    token = csrf_token(client, base)
+    sealed = []
+    for key in ("yes", "no", "abstain", "no"):
+        client.post(f"{base}/confirm", data={"csrf_token": token, "choice": key})
+        payload = session_payload(client, app)
+        # Base64 has no quotes: a quoted key would be the choice itself, in clear.
+        assert f'"{key}"'.encode() not in payload
+        sealed.append(json.loads(payload)["vote_choice"])
+    assert len({len(value) for value in sealed}) == 1, "the cookie's size gives the choice away"
+    assert len(set(sealed)) == 4, "the same choice twice looks the same"
+    client.post(f"{base}/vote", data={"csrf_token": token, "choice": "abstain"})
+    assert "vote_choice" not in json.loads(session_payload(client, app))
 
 
 def test_the_result_is_exact_and_recounted_from_the_stored_ballots(app, election):

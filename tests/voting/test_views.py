@@ -60,7 +60,12 @@ def test_member_votes_in_two_steps_and_gets_a_receipt(app, world):
     page = client.get(poll_url(poll)).get_data(as_text=True)
     assert 'name="choice" value="yes"' in page and "Yes" in page
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    confirm = client.post(poll_url(poll, "/confirm"), data={"csrf_token": token, "choice": "no"})
+    confirm = client.post(
+        poll_url(poll, "/confirm"),
+        data={"csrf_token": token, "choice": "no"},
+        follow_redirects=True,
+    )
+    assert confirm.request.path == poll_url(poll, "/confirm")
     assert "You are voting: No" in confirm.get_data(as_text=True)
     assert services.ballot_count(poll) == 0  # choosing is not voting
     response = client.post(
@@ -69,6 +74,11 @@ def test_member_votes_in_two_steps_and_gets_a_receipt(app, world):
     html = response.get_data(as_text=True)
     assert "Your vote was recorded at" in html and "You have voted" in html
     assert services.stored_choices(poll) == ["no"]
+    # Back to the confirmation: nothing is pending any more, the vote shows as it stands.
+    back = client.get(poll_url(poll, "/confirm"), follow_redirects=True)
+    assert back.request.path == poll_url(poll)
+    html = back.get_data(as_text=True)
+    assert "You have voted" in html and "Confirm my vote" not in html
     again = client.post(
         poll_url(poll, "/vote"), data={"csrf_token": token, "choice": "yes"}, follow_redirects=True
     )

@@ -76,17 +76,6 @@ document.documentElement.classList.add("js");
   }, 2000);
 })();
 
-// A vote's confirmation is a posted page, never kept by the browser. Its history entry takes
-// the vote's own address instead, so that going back to it later shows the vote as it stands
-// (cast, or still to cast) rather than the browser's "resubmit the form?" page.
-(function () {
-  "use strict";
-  var form = document.querySelector("[data-history-url]");
-  if (form && window.history.replaceState) {
-    window.history.replaceState(null, "", form.getAttribute("data-history-url"));
-  }
-})();
-
 // A button that copies a link (the page shows the link itself without JavaScript).
 (function () {
   "use strict";
