@@ -54,7 +54,7 @@ def test_the_draft_is_written_in_the_language_chosen(closed_meeting):
     )
     text = minutes.body.get("uk")
     assert minutes.body.original == "uk"
-    assert "Присутні (4)" in text or "Присутн" in text
+    assert "**Присутні (4)**" in text and "# Порядок денний" in text
     assert "Send the advice to the city?" in text  # the council's own words, as written
 
 
