@@ -33,7 +33,9 @@ install-test: $(VENV)/.installed-test
 translations: install
 	$(FLASK) translate compile >/dev/null
 
+# An instance whose database is older than the code is backed up first (instance/backups).
 migrate: install
+	$(FLASK) backup --if-behind
 	$(FLASK) db upgrade
 
 # DEMO=0 serves an empty database without adding the demo council.

@@ -1,4 +1,4 @@
-"""Commands: flask --app wsgi seed-demo | create-admin | translate …"""
+"""Commands: flask --app wsgi seed-demo | create-admin | translate … | backup | restore"""
 
 import getpass
 import re
@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -22,6 +22,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(translate)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
@@ -69,6 +71,51 @@ def create_admin_command(email: str | None, name: str | None, if_none: bool) -> 
         raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Administrator {user.email} created.")
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--if-behind",
+    is_flag=True,
+    help="Only when the database is older than the code (before an upgrade).",
+)
+def backup_command(path: Path | None, if_behind: bool) -> None:
+    """Back up the database and the uploaded documents into one file (default: a timestamped
+    file in instance/backups). Safe while the site runs and people vote."""
+    from app import backup
+
+    if if_behind and not backup.is_behind():
+        return
+    if path is None:
+        path = Path(current_app.instance_path) / "backups"
+        path.mkdir(exist_ok=True)
+    try:
+        done = backup.backup(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Backup written: {done.path} ({done.size / 1e6:.1f} MB; {done.rows} rows in "
+        f"{done.tables} tables, {done.documents} documents; schema {done.revision}). "
+        "Keep the instance's secret key apart from it: see docs/admin-guide.md."
+    )
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def restore_command(path: Path) -> None:
+    """Restore a backup into this empty instance, checking it first; an older backup is
+    migrated to this version of Consulta."""
+    from app import backup
+
+    try:
+        done = backup.restore(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Restored {done.rows} rows in {done.tables} tables and {done.documents} documents "
+        f"from {path}; the database is now at schema {done.revision}."
+    )
 
 
 @click.group()
