@@ -165,8 +165,8 @@ def withdraw_apologies(meeting: Meeting, membership: Membership, *, actor) -> No
     attendance = attendance_for(meeting, membership)
     if attendance is None or attendance.apologised_at is None:
         raise DomainError(_("You have not sent apologies for this meeting."))
-    meeting.attendances.remove(attendance)
-    db.session.delete(attendance)
+    meeting.attendances.remove(attendance)  # deleted as an orphan, with nothing else to keep
+    db.session.flush()
     audit.record("attendance.apologies_withdrawn", meeting, actor=actor, member=membership.id)
 
 
