@@ -181,13 +181,17 @@ def _as_text(presence: Presence | None, periods) -> dict:
 
 
 def _moments(
-    meeting: Meeting, times: list[tuple[time, time | None]]
+    meeting: Meeting, times: list[tuple[time | None, time | None]]
 ) -> list[tuple[datetime, datetime | None]]:
-    """Wall-clock times on the meeting's day, as UTC, checked against each other and the day."""
+    """Wall-clock times on the meeting's day, as UTC, in order, checked against each other and
+    the day."""
     council, day = meeting.council, scheduled_day(meeting)
     earliest, latest = meeting.starts_at - MARGIN, meeting.ends_at + MARGIN
-    periods = []
-    for arrived, left in times:
+    arrivals = [(arrived, left) for arrived, left in times if arrived is not None]
+    if len(arrivals) < len(times):
+        raise DomainError(_("Enter when the member arrived and left."))
+    periods: list[tuple[datetime, datetime | None]] = []
+    for arrived, left in sorted(arrivals, key=lambda pair: pair[0]):
         start = to_utc(council, day, arrived)
         end = to_utc(council, day, left) if left is not None else None
         for moment in (start, end):
@@ -204,7 +208,7 @@ def _moments(
             raise DomainError(_("Enter when the member left: the meeting is closed."))
         if end <= start:
             raise DomainError(_("A member leaves after arriving. Check the times."))
-        if periods and start < periods[-1][1]:
+        if periods and start < (periods[-1][1] or start):
             raise DomainError(_("A member comes back after leaving. Check the times."))
         periods.append((start, end))
     return periods
@@ -233,9 +237,7 @@ def correct_attendance(
                 "or choose Present."
             )
         )
-    if any(arrived is None for arrived, _left in times):
-        raise DomainError(_("Enter when the member arrived and left."))
-    periods = _moments(meeting, sorted(times, key=lambda pair: pair[0]))
+    periods = _moments(meeting, times)
     attendance = attendance_for(meeting, membership)
     before = (
         _as_text(attendance.presence, [(p.arrived_at, p.left_at) for p in attendance.periods])

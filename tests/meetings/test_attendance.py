@@ -317,4 +317,3 @@ def test_a_document_uploaded_to_a_closed_meeting_appears_on_its_page(app, world)
     )
     assert response.status_code == 302
     assert "Annex" in app.test_client().get(url(meeting)).get_data(as_text=True)
-
