@@ -129,7 +129,8 @@ def today():
 
 @pytest.fixture
 def make_meeting(app):
-    """A meeting of ``council`` a week from now, 18:00–20:00 in the council's zone."""
+    """A meeting of ``council`` a week from now, 18:00–20:00 in the council's zone. One
+    today (``days=0``) may have begun already: the tests run at any hour."""
     from datetime import time, timedelta
 
     from app.meetings import services as meetings
@@ -145,7 +146,7 @@ def make_meeting(app):
         }
         fields.update(kwargs)
         meeting = meetings.create_meeting(
-            council, meetings.MeetingDetails(**fields), allow_past=days < 0
+            council, meetings.MeetingDetails(**fields), allow_past=days <= 0
         )
         for title in items:
             meetings.add_item(meeting, title=title, lang="en", kind="decision")
