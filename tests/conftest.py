@@ -129,7 +129,8 @@ def today():
 
 @pytest.fixture
 def make_meeting(app):
-    """A meeting of ``council`` a week from now, 18:00–20:00 in the council's zone."""
+    """A meeting of ``council`` a week from now, 18:00–20:00 in the council's zone. One
+    today (``days=0``) may have begun already: the tests run at any hour."""
     from datetime import time, timedelta
 
     from app.meetings import services as meetings

@@ -50,3 +50,16 @@ def test_the_past_meeting_was_published_with_its_whole_agenda(app):
     assert past.state is MeetingState.closed
     assert past.items and all(item.added_late_at is None for item in past.items)
     assert db.session.scalars(select(AgendaItem).filter(AgendaItem.proposals.any())).all()
+
+
+def test_the_past_meeting_shows_a_return_an_apology_and_listed_names(app):
+    from app.meetings import attendance
+    from app.meetings.models import Presence
+
+    seed_demo()
+    past = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).first()
+    lines = attendance.attendance_record(past)
+    assert [len(line.periods) for line in lines if line.presence is Presence.present].count(2) == 1
+    assert [line.apology_note for line in lines if line.apologised_at]
+    public = attendance.public_attendance(past)
+    assert public.present.names and public.present.others

@@ -232,6 +232,12 @@ ANSWERS = {
 
 
 #: Names residents gave with their proposals (empty: sent without a name), in order.
+#: The member who sends apologies before each demo meeting (the last voting member), with
+#: her note, and the member who leaves the past meeting for a while and comes back.
+APOLOGY_NOTE = "Je travaille de nuit cette semaine."
+#: Minutes after the start: left, then back.
+AWAY = ("member01@demo.test", 50, 70)
+
 DEMO_AUTHORS = ["Layla", "Olena", "", "Carmen", "Fatou", "Omar", "Mykola", ""]
 
 #: The votes on residents' proposals, asked by the secretary in her own language (Ukrainian)

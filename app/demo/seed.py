@@ -20,6 +20,8 @@ from app.councils.models import Council
 from app.demo.data import (
     AGENDA,
     ANSWERS,
+    APOLOGY_NOTE,
+    AWAY,
     COUNCIL_TEXTS,
     DEMO_AUTHORS,
     DEMO_PASSWORD,
@@ -32,6 +34,7 @@ from app.demo.data import (
     SECRET_QUESTION,
 )
 from app.extensions import db
+from app.meetings import attendance
 from app.meetings import services as meetings
 from app.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState, Presence
 from app.minutes import services as minutes_service
@@ -193,12 +196,12 @@ def _field_texts(field: str, texts: dict[str, str]) -> dict[str, dict[str, str]]
 def _open_meeting(meeting: Meeting, secretary: User) -> None:
     """Publish and start the meeting; all but two voting members came, one sent apologies."""
     meetings.publish_meeting(meeting, actor=secretary)
+    voters = meeting.council.voting_memberships
+    attendance.send_apologies(meeting, voters[-1], APOLOGY_NOTE, actor=voters[-1].user)
     # Staged history: the past meeting is started weeks after its day.
     meetings.start_meeting(meeting, actor=secretary, day_confirmed=meetings.scheduled_day(meeting))
-    voters = meeting.council.voting_memberships
     for membership in voters[:-2]:
         meetings.set_presence(meeting, membership, Presence.present, actor=secretary)
-    meetings.set_presence(meeting, voters[-1], Presence.excused, actor=secretary)
 
 
 def seed_meetings(council: Council, now: datetime | None = None) -> None:
@@ -366,10 +369,17 @@ def _open_secret_poll(item: AgendaItem, officers: Officers) -> Poll:
 def _close_past_meeting(past: Meeting, secretary: User) -> None:
     meetings.close_meeting(past, actor=secretary)
     # Back-dating: services stamp the present, but this meeting took place weeks ago and
-    # everyone stayed until the end.
-    for attendance in past.attendances:
-        if attendance.arrived_at:
-            attendance.arrived_at, attendance.left_at = past.starts_at, past.ends_at
+    # everyone stayed until the end, but one member who was called away and came back.
+    email, left, back = AWAY
+    for record in past.attendances:
+        if record.arrived_at:
+            periods = [(past.starts_at, past.ends_at)]
+            if record.membership.user.email == email:
+                periods = [
+                    (past.starts_at, past.starts_at + timedelta(minutes=left)),
+                    (past.starts_at + timedelta(minutes=back), past.ends_at),
+                ]
+            record.set_periods(periods)
     for item in past.items:
         for poll in item.polls:
             poll.opened_at = poll.closed_at = poll.published_at = past.ends_at

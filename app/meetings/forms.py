@@ -3,6 +3,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
+    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -11,11 +13,12 @@ from wtforms import (
     TimeField,
     URLField,
 )
+from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.councils.forms import CheckboxesField
 from app.forms import Form, content_language_choices, strip
-from app.meetings.models import ItemKind
+from app.meetings.models import ItemKind, Presence
 
 
 class MeetingForm(Form):
@@ -143,3 +146,35 @@ class StartForm(Form):
     confirmation that the person saw it."""
 
     scheduled_day = DateField(validators=[Optional()])
+
+
+class ApologyForm(Form):
+    note = TextAreaField(
+        _l("Note for the secretary (optional)"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("For example: “I am travelling that week.” Up to 300 characters."),
+        render_kw={"dir": "auto", "rows": 2},
+        filters=[strip],
+    )
+
+
+class PeriodForm(SubForm):
+    """One stretch in the room, as wall-clock times in the council's zone."""
+
+    arrived = TimeField(_l("Arrived at"), validators=[Optional()])
+    left = TimeField(_l("Left at"), validators=[Optional()])
+
+
+class CorrectionForm(Form):
+    presence = RadioField(
+        _l("Attendance"),
+        choices=Presence.choices,
+        validators=[DataRequired(message=_l("Choose present, excused or absent."))],
+    )
+    #: The member's periods in the room, then one empty row to add one.
+    periods = FieldList(FormField(PeriodForm), min_entries=1, max_entries=12)
+
+    def times(self) -> list:
+        """The rows that were filled in, as (arrived, left) pairs."""
+        rows = [(row.form.arrived.data, row.form.left.data) for row in self.periods]
+        return [row for row in rows if row != (None, None)]

@@ -170,8 +170,25 @@ class AgendaItem(Model):
         )
 
 
+class AttendancePeriod(Model):
+    """One stretch of time a member spent in the room: a member who leaves and comes back
+    has two."""
+
+    __tablename__ = "attendance_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attendance_id: Mapped[int] = mapped_column(ForeignKey("attendances.id"), index=True)
+    arrived_at: Mapped[datetime]
+    #: None while the member is in the room.
+    left_at: Mapped[datetime | None]
+
+    attendance = relationship("Attendance", back_populates="periods")
+
+
 class Attendance(Model):
-    """One member at one meeting: present, excused or absent, with arrival and departure."""
+    """One member at one meeting: present, excused or absent. ``presence``, ``arrived_at``
+    (the first arrival) and ``left_at`` (the last departure, None while in the room) are the
+    summary that quorum and votes read; ``periods`` keep every arrival and departure."""
 
     __tablename__ = "attendances"
     __table_args__ = (UniqueConstraint("meeting_id", "membership_id"),)
@@ -182,14 +199,48 @@ class Attendance(Model):
     presence: Mapped[Presence] = mapped_column(enum_type(Presence, "presence"))
     arrived_at: Mapped[datetime | None]
     left_at: Mapped[datetime | None]
+    #: When the member sent apologies themselves, before the meeting; None when the
+    #: secretary recorded the absence.
+    apologised_at: Mapped[datetime | None]
+    #: The member's short note with the apologies (optional).
+    apology_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     meeting = relationship("Meeting", back_populates="attendances")
     membership = relationship("Membership")
+    periods = relationship(
+        "AttendancePeriod",
+        back_populates="attendance",
+        order_by="AttendancePeriod.arrived_at",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def is_in_the_room(self) -> bool:
         return self.presence is Presence.present and self.left_at is None
+
+    def arrive(self, at: datetime) -> None:
+        """Present from ``at``: a member who had left starts a new period."""
+        if self.is_in_the_room and self.periods:
+            return
+        self.presence = Presence.present
+        self.periods.append(AttendancePeriod(arrived_at=at))
+        if self.arrived_at is None:
+            self.arrived_at = at
+        self.left_at = None
+
+    def leave(self, at: datetime) -> None:
+        """Out of the room from ``at`` (never before the open period began)."""
+        for period in self.periods:
+            if period.left_at is None:
+                period.left_at = at = max(at, period.arrived_at)
+        self.left_at = max(at, self.arrived_at or at)
+
+    def set_periods(self, periods: list[tuple[datetime, datetime | None]]) -> None:
+        """Replace the periods (a correction); the summary follows them."""
+        self.periods = [AttendancePeriod(arrived_at=a, left_at=b) for a, b in periods]
+        self.arrived_at = periods[0][0] if periods else None
+        self.left_at = periods[-1][1] if periods else None
 
 
 class Document(Model):

@@ -165,7 +165,7 @@ def close_meeting(meeting: Meeting, *, actor=None) -> None:
     now = utcnow()
     for attendance in meeting.attendances:
         if attendance.is_in_the_room:
-            attendance.left_at = max(now, attendance.arrived_at or now)
+            attendance.leave(now)
 
 
 def cancel_meeting(meeting: Meeting, reason: str, lang: str, *, actor=None) -> None:
@@ -295,8 +295,11 @@ def store_document(
     lang: str | None = None,
     actor=None,
 ) -> Document:
-    """Accept PDF, ODT/ODS, DOCX/XLSX, PNG or JPEG, recognised by content, within the size limit."""
-    _check_agenda_open(meeting)
+    """Accept PDF, ODT/ODS, DOCX/XLSX, PNG or JPEG, recognised by content, within the size
+    limit. A closed meeting still receives documents (annexes to the minutes, reports): its
+    agenda stays closed, its record grows."""
+    if meeting.state is S.cancelled:
+        raise DomainError(_("A cancelled meeting receives no documents."))
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
     stored_name = documents.new_stored_name()
     path = documents.storage_folder() / stored_name
@@ -373,7 +376,8 @@ def attendance_for(meeting: Meeting, membership: Membership) -> Attendance | Non
 def set_presence(
     meeting: Meeting, membership: Membership, presence: Presence, *, actor=None
 ) -> Attendance:
-    """Record a member as present, excused or absent; arrivals and departures keep their time."""
+    """Record a member as present, excused or absent. Each arrival after a departure opens a
+    new period in the room; excused and absent members have none."""
     if meeting.state not in (S.published, S.in_progress):
         raise DomainError(
             _("Attendance is recorded for published meetings and meetings in progress.")
@@ -387,11 +391,11 @@ def set_presence(
     if attendance is None:
         attendance = Attendance(meeting=meeting, membership=membership, presence=presence)
         db.session.add(attendance)
-    now = utcnow()
     if presence is Presence.present:
-        if attendance.presence is not Presence.present or attendance.arrived_at is None:
-            attendance.arrived_at = now
-        attendance.left_at = None
+        attendance.arrive(utcnow())  # after a departure: a new period
+    else:
+        # Excused or absent: not at the meeting, so no time in the room.
+        attendance.set_periods([])
     attendance.presence = presence
     db.session.flush()
     audit.record(
@@ -416,7 +420,7 @@ def record_departure(meeting: Meeting, membership: Membership, *, actor=None) ->
     attendance = attendance_for(meeting, membership)
     if attendance is None or not attendance.is_in_the_room:
         raise DomainError(_("This member is not marked present."))
-    attendance.left_at = utcnow()
+    attendance.leave(utcnow())
     audit.record("attendance.left", meeting, actor=actor, member=membership.id)
 
 

@@ -1,7 +1,7 @@
 """minutes and their revisions
 
 Revision ID: 7a891feba486
-Revises: 8ee1ea4a84ff
+Revises: 03d509667553
 Create Date: 2026-12-02 17:34:30.032360
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7a891feba486'
-down_revision = '8ee1ea4a84ff'
+down_revision = '03d509667553'
 branch_labels = None
 depends_on = None
 

@@ -4,10 +4,10 @@ from flask_login import current_user
 
 from app.auth import Permission, get_in_council_or_404, requires
 from app.councils.models import Membership
-from app.meetings import services
-from app.meetings.forms import AttendanceForm
-from app.meetings.models import Presence
-from app.meetings.views.common import load_meeting
+from app.meetings import attendance, services
+from app.meetings.forms import ApologyForm, AttendanceForm, CorrectionForm
+from app.meetings.models import MeetingState, Presence
+from app.meetings.views.common import load_meeting, meeting_url
 from app.transactions import action
 from app.urls import redirect_back
 
@@ -17,7 +17,8 @@ bp = Blueprint("attendance", __name__, url_prefix="/councils/<slug>/meetings/<in
 @bp.route("/attendance", methods=["GET", "POST"])
 @requires(Permission.manage_meetings)
 def sheet(slug: str, meeting_id: int):
-    """One screen, one tap per member: each button records one member's presence."""
+    """One screen, one tap per member: each button records one member's presence. Once the
+    meeting is closed, each member's line links to its correction."""
     meeting = load_meeting(meeting_id)
     council = meeting.council
     form = AttendanceForm()
@@ -39,15 +40,92 @@ def sheet(slug: str, meeting_id: int):
                 _anchor=f"member-{membership.id}",
             )
         )
-    members = sorted(council.current_memberships, key=lambda m: m.user.display_name.lower())
     return render_template(
         "meetings/attendance.html",
         meeting=meeting,
         council=council,
-        members=[(m, services.attendance_for(meeting, m)) for m in members],
+        lines=attendance.attendance_record(meeting),
         quorum=services.quorum(meeting),
         form=form,
     )
+
+
+@bp.route("/attendance/<int:membership_id>", methods=["GET", "POST"])
+@requires(Permission.manage_meetings)
+def correct(slug: str, meeting_id: int, membership_id: int):
+    """After the close: a member's presence and times as they really were."""
+    meeting = load_meeting(meeting_id)
+    membership = get_in_council_or_404(Membership, membership_id)
+    record = services.attendance_for(meeting, membership)
+    form = CorrectionForm()
+    if request.method == "GET":
+        rows = [{"arrived": a, "left": b} for a, b in attendance.local_periods(meeting, record)]
+        form.process(
+            data={
+                "presence": record.presence.value if record else Presence.absent.value,
+                "periods": [*rows, {}],
+            }
+        )
+    if form.validate_on_submit():
+        with action(form) as done:
+            changed = attendance.correct_attendance(
+                meeting, membership, Presence(form.presence.data), form.times(), actor=current_user
+            )
+        if done:
+            name = membership.user.display_name
+            if changed:
+                flash(_("The attendance of %(name)s is corrected.", name=name), "success")
+            else:
+                flash(_("Nothing changed for %(name)s.", name=name), "info")
+            return redirect(
+                url_for(
+                    "attendance.sheet",
+                    slug=slug,
+                    meeting_id=meeting_id,
+                    _anchor=f"member-{membership.id}",
+                )
+            )
+    return render_template(
+        "meetings/correct_attendance.html",
+        meeting=meeting,
+        council=meeting.council,
+        membership=membership,
+        closed=meeting.state is MeetingState.closed,
+        form=form,
+    )
+
+
+@bp.route("/apologies", methods=["GET", "POST"])
+@requires(Permission.attend)
+def apologies(slug: str, meeting_id: int):
+    """A member who cannot come says so before the meeting, with a note if they like."""
+    meeting = load_meeting(meeting_id)
+    membership = meeting.council.current_membership_of(current_user)
+    form = ApologyForm()
+    if form.validate_on_submit():
+        with action(form) as done:
+            attendance.send_apologies(meeting, membership, form.note.data or "", actor=current_user)
+        if done:
+            flash(_("Your apologies are sent. The secretary will see them."), "success")
+            return redirect(meeting_url(meeting, _anchor="your-attendance"))
+    return render_template(
+        "meetings/apologies.html",
+        meeting=meeting,
+        council=meeting.council,
+        form=form,
+    )
+
+
+@bp.post("/apologies/withdraw")
+@requires(Permission.attend)
+def withdraw_apologies(slug: str, meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    membership = meeting.council.current_membership_of(current_user)
+    with action() as done:
+        attendance.withdraw_apologies(meeting, membership, actor=current_user)
+    if done:
+        flash(_("Your apologies are withdrawn. See you at the meeting!"), "success")
+    return redirect(meeting_url(meeting, _anchor="your-attendance"))
 
 
 @bp.post("/presence")

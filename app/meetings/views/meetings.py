@@ -6,9 +6,9 @@ from app.auth import Access, Permission, can, current_council, requires
 from app.extensions import db
 from app.forms import ActionForm, AskTranslatorsForm
 from app.i18n import current_locale
-from app.meetings import services
+from app.meetings import attendance, services
 from app.meetings.forms import CancelForm, MeetingForm, StartForm
-from app.meetings.models import MeetingState
+from app.meetings.models import MeetingState, Presence
 from app.meetings.notifications import notify_members
 from app.meetings.views.common import flash_notification, load_meeting, meeting_url
 from app.transactions import action
@@ -111,6 +111,10 @@ def meeting(slug: str, meeting_id: int):
         my_attendance=services.attendance_for(meeting, membership) if membership else None,
         can_attend=can(current_user, Permission.attend, council),
         documents=[d for d in meeting.documents if d.removed_at is None],
+        public_attendance=attendance.public_attendance(meeting)
+        if meeting.state is MeetingState.closed
+        else None,
+        Presence=Presence,
     )
 
 
