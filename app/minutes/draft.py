@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app.auth import Role
 from app.i18n import format_local
 from app.meetings import services as meetings
+from app.meetings.attendance import attendance_record
 from app.meetings.models import Meeting, Presence
 from app.voting import services as voting
 from app.voting.models import PollMethod, PollState
@@ -71,36 +72,38 @@ def _lines(meeting: Meeting, lang: str):
 def _attendance(meeting: Meeting, zone: str):
     yield "# " + gettext("Attendance")
     yield ""
+    record = attendance_record(meeting)
     by_presence: dict[Presence, list[str]] = {presence: [] for presence in Presence}
-    recorded = {a.membership_id: a for a in meeting.attendances}
-    # Times are worth a mention for those who came late or left early: the meeting began
-    # with the first arrivals and ended with the last departures.
-    arrivals = [a.arrived_at for a in recorded.values() if a.arrived_at]
-    departures = [a.left_at for a in recorded.values() if a.left_at]
+    # Times are worth a mention for those who came late, left early or left and came back:
+    # the meeting began with the first arrivals and ended with the last departures.
+    periods = [period for line in record for period in line.periods]
+    arrivals = [p.arrived_at for p in periods]
+    departures = [p.left_at for p in periods if p.left_at]
     on_time = min(arrivals) + LATE if arrivals else None
     until_the_end = max(departures) - EARLY if departures else None
-    for membership in meeting.council.current_memberships:
-        attendance = recorded.get(membership.id)
-        presence = attendance.presence if attendance else Presence.absent
-        entry = escape(membership.user.display_name)
-        if attendance is not None and presence is Presence.present:
-            times = []
-            if attendance.arrived_at and on_time and attendance.arrived_at > on_time:
-                times.append(
-                    gettext(
-                        "arrived %(time)s",
-                        time=format_local(attendance.arrived_at, zone, "short", "time"),
-                    )
-                )
-            if attendance.left_at and until_the_end and attendance.left_at < until_the_end:
-                times.append(
-                    gettext(
-                        "left %(time)s",
-                        time=format_local(attendance.left_at, zone, "short", "time"),
-                    )
-                )
+
+    def at(moment) -> str:
+        return format_local(moment, zone, "short", "time")
+
+    for line in record:
+        presence = line.presence or Presence.absent
+        entry = escape(line.name)
+        if presence is Presence.present and len(line.periods) > 1:
+            stays = [
+                f"{at(p.arrived_at)}–{at(p.left_at)}" if p.left_at else at(p.arrived_at)
+                for p in line.periods
+            ]
+            entry += " (" + gettext("in the room %(times)s", times=", ".join(stays)) + ")"
+        elif presence is Presence.present and line.periods:
+            stay, times = line.periods[0], []
+            if on_time and stay.arrived_at > on_time:
+                times.append(gettext("arrived %(time)s", time=at(stay.arrived_at)))
+            if stay.left_at and until_the_end and stay.left_at < until_the_end:
+                times.append(gettext("left %(time)s", time=at(stay.left_at)))
             if times:
                 entry += " (" + ", ".join(times) + ")"
+        elif presence is Presence.excused and line.apologised_at:
+            entry += " (" + gettext("apologies sent") + ")"
         by_presence[presence].append(entry)
     headings = {
         Presence.present: lambda n: ngettext("Present (%(num)s)", "Present (%(num)s)", n),

@@ -13,7 +13,7 @@ from app.voting.models import PollMethod
 @pytest.fixture
 def closed_meeting(make_council, make_user, add_member, make_meeting):
     """A meeting that voted on its first item by roll call (2 yes, 1 no), with one member
-    late, one who left early, one excused and one absent, then closed."""
+    late, one who left early, one who left and came back, one excused and one absent."""
     council = make_council("Council A")
     people = {}
     for name, role in [
@@ -41,9 +41,15 @@ def closed_meeting(make_council, make_user, add_member, make_meeting):
     for name, choice in [("Chair", "yes"), ("Amina", "yes"), ("Bohdan", "no")]:
         voting.cast_vote(poll, by_name[name], choice)
     voting.close_meeting(meeting, close_open_votes=True)
-    # Amina came half an hour late; Bohdan left half an hour early.
+    # Amina came half an hour late, Bohdan left half an hour early, and the secretary
+    # stepped out for twenty minutes.
     rows = {a.membership.user.display_name: a for a in meeting.attendances}
-    rows["Amina"].arrived_at += timedelta(minutes=30)
-    rows["Bohdan"].left_at -= timedelta(minutes=30)
+    minutes = timedelta(minutes=1)
+    start = rows["Chair"].arrived_at
+    end = start + 120 * minutes
+    rows["Chair"].set_periods([(start, end)])
+    rows["Amina"].set_periods([(start + 30 * minutes, end)])
+    rows["Bohdan"].set_periods([(start, end - 30 * minutes)])
+    rows["Secretary"].set_periods([(start, start + 20 * minutes), (start + 40 * minutes, end)])
     db.session.commit()
     return {"council": council, "meeting": meeting, "poll": poll, "people": people}

@@ -29,16 +29,20 @@ def test_the_draft_says_who_came_and_how_each_vote_went(closed_meeting):
     assert "**Present (4)**" in text
     present_line = text.split("**Present (4)**: ")[1].splitlines()[0]
     names = present_line.rstrip(".").split("; ")
-    amina, bohdan = (attendance(closed_meeting, name) for name in ["Amina", "Bohdan"])
+    amina, bohdan, secretary = (
+        attendance(closed_meeting, name).periods for name in ["Amina", "Bohdan", "Secretary"]
+    )
+    away, back = secretary
     assert names == [
+        f"Amina (arrived {local_time(amina[0].arrived_at)})",
+        f"Bohdan (left {local_time(bohdan[0].left_at)})",
         "Chair",
-        "Secretary",
-        f"Amina (arrived {local_time(amina.arrived_at)})",
-        f"Bohdan (left {local_time(bohdan.left_at)})",
+        f"Secretary (in the room {local_time(away.arrived_at)}–{local_time(away.left_at)}, "
+        f"{local_time(back.arrived_at)}–{local_time(back.left_at)})",
     ]
     assert "**Excused (1)**: " in text and "Chloé." in text
-    # Absent: the member nobody marked, and the translator (no vote, but a member).
-    assert "**Absent (2)**: " in text and "Dmytro" in text
+    # Absent: the member nobody marked (translators attend without a seat: not listed).
+    assert "**Absent (1)**: Dmytro." in text
     assert "## 1. Housing advice" in text
     assert "Vote: Send the advice to the city?" in text
     assert "- Yes: 2" in text and "- No: 1" in text and "- Abstain: 0" in text
