@@ -90,7 +90,8 @@ def _has_outcome(*kinds: OutcomeKind):
     query = select(Outcome.id).where(Outcome.agenda_item_id == AgendaItem.id)
     if kinds:
         query = query.where(Outcome.kind.in_(kinds))
-    return query.exists()
+    # Only the item is the outer query's: the search joins the outcome too.
+    return query.correlate(AgendaItem).exists()
 
 
 def _filtered(council: Council, user, filters: Filters) -> Select:
@@ -117,6 +118,7 @@ def _filtered(council: Council, user, filters: Filters) -> Select:
                 Proposal.agenda_item_id == AgendaItem.id,
                 Proposal.topic == Topic(filters.topic),
             )
+            .correlate(AgendaItem)
             .exists()
         )
     return statement

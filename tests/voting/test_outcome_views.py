@@ -112,7 +112,9 @@ def test_hostile_input_is_refused_with_a_message(app, world, fields, message):
     meeting = world["meeting"]
     client = signed_in(app, world, "secretary")
     response = post(
-        client, outcome_url(meeting, meeting.items[1]), {"lang": "en", "majority_rule": "simple", **fields}
+        client,
+        outcome_url(meeting, meeting.items[1]),
+        {"lang": "en", "majority_rule": "simple", **fields},
     )
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)

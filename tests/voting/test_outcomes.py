@@ -121,9 +121,7 @@ def test_no_outcome_before_the_meeting_has_started(council, make_meeting):
             )
 
 
-def test_an_outcome_is_corrected_after_the_close_and_both_steps_are_audited(
-    meeting, secretary
-):
+def test_an_outcome_is_corrected_after_the_close_and_both_steps_are_audited(meeting, secretary):
     record(meeting, outcomes.OutcomeDetails(kind="noted"), actor=secretary)
     services.close_meeting(meeting)
     db.session.commit()
