@@ -86,6 +86,7 @@ def form_data(endpoint: str, ids: dict) -> dict:
         },
         "proposals.answer": {"step": f"scheduled:{ids['meeting_id']}", "lang": "en"},
         "voting.close_meeting": {"open_votes": "close"},
+        "voting.record_outcome": {"kind": "noted", "lang": "en", "majority_rule": "simple"},
         "proposals.new": {
             "title": "Shade",
             "body": "Trees in the square.",
@@ -111,7 +112,9 @@ SUBMISSIONS = itertools.count()
 
 def records(council, make_meeting, membership_user):
     """One public record of each kind in ``council``, and the ids a URL may need."""
-    meeting = make_meeting(council, items=["Budget", "Housing"], days=0, start=True)
+    # Planned for tomorrow and started early: one planned today at 18:00 is in the past by
+    # the evening, and could not be created.
+    meeting = make_meeting(council, items=["Budget", "Housing"], days=1, start=True)
     meeting_items = meeting.items
     document = meetings.store_document(
         meeting,
