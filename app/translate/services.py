@@ -15,7 +15,7 @@ from app.meetings.models import AgendaItem, Meeting
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.services import refresh_search_text
 from app.translate.machine import machine_translate
-from app.voting.models import Poll
+from app.voting.models import Outcome, Poll
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,11 @@ KINDS: dict[str, Translatable] = {
         {"question": _l("Question")},
         lambda poll: poll.council,
         more_texts=option_texts,
+    ),
+    "outcome": Translatable(
+        Outcome,
+        {"summary": _l("Summary of the outcome")},
+        lambda outcome: outcome.council,
     ),
     "proposal": Translatable(
         Proposal,
