@@ -99,7 +99,10 @@ class OutcomeForm(Form):
     lang = SelectField(_l("Language of the summary"), choices=content_language_choices)
     summary = TextAreaField(
         _l("Summary (optional, needed for a discussion)"),
-        validators=[Optional(), Length(max=5000)],
+        validators=[
+            Optional(),
+            Length(max=5000, message=_l("Keep the summary under 5,000 characters.")),
+        ],
         description=_l("What was said or decided, in a few lines, for the public and the minutes."),
         render_kw={"dir": "auto", "rows": 4},
     )

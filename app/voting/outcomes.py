@@ -166,17 +166,38 @@ def _count_hands(outcome: Outcome, details: OutcomeDetails) -> tally.Result:
     return result
 
 
+def _check_not_contradicted(item: AgendaItem, target: ProposalState | None) -> None:
+    """A correction may not say otherwise than what a proposal of the item already became
+    (``target`` None: the outcome decides nothing): a decision announced to its author is not
+    taken back silently."""
+    decided_states = {ProposalState.adopted, ProposalState.rejected, ProposalState.implemented}
+    for proposal in item.proposals:
+        if proposal.state not in decided_states:
+            continue
+        adopted = proposal.state is not ProposalState.rejected
+        if target is None or adopted != (target is ProposalState.adopted):
+            raise DomainError(
+                _(
+                    "A proposal discussed under this item is already “%(state)s”: this outcome "
+                    "would say otherwise, and was not saved.",
+                    state=proposal.state.label,
+                )
+            )
+
+
 def _move_proposals(outcome: Outcome, result: tally.Result | None, *, actor) -> None:
     """As after a vote: a decision adopts or rejects, a deferral postpones; a show of hands
     without quorum decides nothing."""
     item = outcome.item
+    target = None
     if outcome.kind is K.consensus:
         target = ProposalState.adopted
     elif outcome.kind is K.hands and result is not None and outcome.quorum:
         target = ProposalState.adopted if outcome.adopted else ProposalState.rejected
     elif outcome.kind is K.deferred:
         target = ProposalState.postponed
-    else:
+    _check_not_contradicted(item, target)
+    if target is None:
         return
 
     def message() -> str:

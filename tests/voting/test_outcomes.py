@@ -193,3 +193,18 @@ def test_a_translated_summary_keeps_its_translations_until_it_changes(meeting):
     assert outcome.summary.get("fr") == "Adopté."
     outcome = record(meeting, outcomes.OutcomeDetails(kind="consensus", summary="Agreed, 2027."))
     assert outcome.summary.get("fr") == ""
+
+
+def test_a_correction_may_not_contradict_a_proposal_already_decided(council, meeting):
+    proposal = linked_proposal(council, meeting)
+    record(meeting, hands(4, 1, 1))
+    assert proposal.state is ProposalState.adopted
+    # A typo in the numbers is corrected; the decision stands.
+    outcome = record(meeting, hands(5, 1, 0))
+    assert outcome.counts == {"yes": 5, "no": 1, "abstain": 0}
+    for contradiction in (hands(1, 4, 1), outcomes.OutcomeDetails(kind="noted")):
+        with pytest.raises(DomainError, match="already “Adopted”"):
+            outcomes.record_outcome(meeting.items[0], contradiction, actor=None)
+        db.session.rollback()
+    assert proposal.state is ProposalState.adopted
+    assert meeting.items[0].outcome.counts == {"yes": 5, "no": 1, "abstain": 0}
