@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -12,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.forms import Form, content_language_choices
 from app.voting.models import Entitlement, MajorityRule, OutcomeKind, PollMethod
+from app.voting.tally import ABSTAIN
 
 
 class PollForm(Form):
@@ -115,3 +117,26 @@ class OutcomeForm(Form):
     yes = _hands(_l("Hands for"))
     no = _hands(_l("Hands against"))
     abstain = _hands(_l("Hands abstaining"))
+
+
+def field_name(key: str) -> str:
+    """The form field counting the hands for an option ("option-2" → "option_2")."""
+    return key.replace("-", "_")
+
+
+def outcome_form(options: list[tuple[str, object]] | None = None) -> OutcomeForm:
+    """The outcome form; with ``options`` (key, words) a number field for each option of the
+    vote prepared on the item, instead of for, against and abstaining."""
+    if not options:
+        return OutcomeForm()
+
+    class ForAlternatives(OutcomeForm):
+        yes = no = abstain = None
+
+    for key, label in options:
+        if key == ABSTAIN:
+            words = _("Hands abstaining")
+        else:
+            words = _("Hands for “%(option)s”", option=str(label))
+        setattr(ForAlternatives, field_name(key), _hands(words))
+    return ForAlternatives()

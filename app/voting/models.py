@@ -279,6 +279,9 @@ class Outcome(Model):
         enum_type(MajorityRule, "majority_rule")
     )
     counts: Mapped[dict | None] = mapped_column(JSON)
+    #: The vote prepared on the item whose alternatives the hands were counted for, when the
+    #: room chose between alternatives rather than for or against.
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id"))
     present: Mapped[int | None]
     quorum: Mapped[bool | None]
     adopted: Mapped[bool | None]
@@ -287,6 +290,7 @@ class Outcome(Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     item = relationship("AgendaItem", back_populates="outcome")
+    poll = relationship("Poll")
     recorded_by = relationship("User")
 
     managed_by: ClassVar = Permission.manage_meetings
@@ -306,6 +310,15 @@ class Outcome(Model):
     @property
     def is_decision(self) -> bool:
         return self.kind in (OutcomeKind.consensus, OutcomeKind.hands)
+
+    @property
+    def options(self) -> list[tuple[str, object]]:
+        """What the hands were counted for: each option's key and its words."""
+        if self.poll is not None:
+            return [(option.key, option.text) for option in self.poll.options]
+        from app.voting.labels import DEFAULT_LABELS
+
+        return list(DEFAULT_LABELS.items())
 
     @classmethod
     def in_council(cls) -> Select:

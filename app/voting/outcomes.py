@@ -20,7 +20,7 @@ from app.meetings.models import AgendaItem, Meeting, MeetingState, Presence
 from app.proposals.models import ProposalState
 from app.text import clean_plain
 from app.voting import tally
-from app.voting.models import MajorityRule, Outcome, OutcomeKind, PollState
+from app.voting.models import MajorityRule, Outcome, OutcomeKind, Poll, PollState
 from app.voting.services import council_answer, decided, settle_proposals
 
 #: An outcome is recorded once the meeting has started, and may be corrected after it closed.
@@ -67,9 +67,22 @@ def _check_recordable(item: AgendaItem) -> None:
         )
 
 
-def _hand_counts(details: OutcomeDetails, present: int) -> dict[str, int]:
+def alternatives(item: AgendaItem) -> Poll | None:
+    """The vote prepared on the item between alternatives (not yes / no), never opened: a
+    show of hands then counts the hands for each of its options."""
+    return next(
+        (
+            poll
+            for poll in reversed(item.polls)
+            if poll.state is PollState.draft and set(poll.option_keys) != set(tally.DEFAULT_OPTIONS)
+        ),
+        None,
+    )
+
+
+def _hand_counts(details: OutcomeDetails, present: int, keys) -> dict[str, int]:
     counts = {}
-    for key in tally.DEFAULT_OPTIONS:
+    for key in keys:
         value = (details.counts or {}).get(key)
         if value is None:
             value = 0
@@ -80,7 +93,7 @@ def _hand_counts(details: OutcomeDetails, present: int) -> dict[str, int]:
         counts[key] = value
     total = sum(counts.values())
     if total == 0:
-        raise DomainError(_("Enter the number of hands for, against and abstaining."))
+        raise DomainError(_("Enter the number of hands for each option."))
     if total > present:
         raise DomainError(
             ngettext(
@@ -98,7 +111,7 @@ def hand_result(outcome: Outcome) -> tally.Result | None:
     if outcome.kind is not K.hands or not outcome.counts or outcome.majority_rule is None:
         return None
     return tally.count(
-        {key: int(outcome.counts.get(key, 0)) for key in tally.DEFAULT_OPTIONS},
+        {key: int(outcome.counts.get(key, 0)) for key, _label in outcome.options},
         rule=outcome.majority_rule.value,
         entitled=outcome.present or 0,
     )
@@ -123,7 +136,7 @@ def record_outcome(item: AgendaItem, details: OutcomeDetails, *, actor) -> Outco
     outcome.kind = kind
     outcome.summary = _summary(outcome, summary, details.lang)
     outcome.recorded_by_id = getattr(actor, "id", None)
-    outcome.majority_rule = outcome.counts = outcome.present = None
+    outcome.majority_rule = outcome.counts = outcome.present = outcome.poll = None
     outcome.quorum = outcome.adopted = None
     result = None
     if kind is K.hands:
@@ -156,7 +169,8 @@ def _count_hands(outcome: Outcome, details: OutcomeDetails) -> tally.Result:
     if details.majority_rule not in MajorityRule.__members__:
         raise DomainError(_("Choose the majority the show of hands needed."))
     room = present_voters(outcome.item.meeting)
-    outcome.counts = _hand_counts(details, room.present)
+    outcome.poll = alternatives(outcome.item)
+    outcome.counts = _hand_counts(details, room.present, [key for key, _ in outcome.options])
     outcome.majority_rule = MajorityRule(details.majority_rule)
     outcome.present = room.present
     outcome.quorum = room.reached

@@ -132,7 +132,7 @@ def register(council: Council, user, filters: Filters) -> Select:
         statement = statement.where(AgendaItem.id.in_(_matching(statement, words, user, council)))
     return statement.order_by(Meeting.starts_at.desc(), AgendaItem.position, AgendaItem.id).options(
         contains_eager(AgendaItem.meeting),
-        selectinload(AgendaItem.outcome),
+        selectinload(AgendaItem.outcome).selectinload(Outcome.poll),
         selectinload(AgendaItem.polls),
         selectinload(AgendaItem.proposals),
     )

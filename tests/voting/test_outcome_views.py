@@ -173,3 +173,26 @@ def test_an_item_decided_by_a_vote_offers_no_second_record(app, world):
     page = client.get(f"/councils/council-a/meetings/{meeting.id}").get_data(as_text=True)
     assert "Record the outcome of “Budget”" not in page
     assert "Record the outcome of “Parks”" in page
+
+
+def test_a_show_of_hands_between_alternatives_has_a_field_per_option(app, world):
+    meeting = world["meeting"]
+    services.create_poll(
+        meeting.items[0],
+        services.PollDetails(question="Where?", lang="en", options=("Library", "Town hall")),
+    )
+    db.session.commit()
+    client = signed_in(app, world, "secretary")
+    url = outcome_url(meeting, meeting.items[0])
+    form = client.get(url).get_data(as_text=True)
+    assert "Hands for “Library”" in form and "Hands for “Town hall”" in form
+    assert 'name="yes"' not in form
+    fields = {"kind": "hands", "lang": "en", "majority_rule": "simple"}
+    refused = post(client, url, {**fields, "option_1": "3", "option_2": "3", "abstain": "1"})
+    assert "only 4 voting members are present" in refused.get_data(as_text=True)
+    post(client, url, {**fields, "option_1": "1", "option_2": "3"})
+    page = app.test_client().get(f"/councils/council-a/meetings/{meeting.id}")
+    html = page.get_data(as_text=True)
+    assert re.search(r"Chosen: (<[^>]+>)?Town hall", html) and "Counted in the room" in html
+    csv_text = app.test_client().get("/councils/council-a/decisions.csv").get_data(as_text=True)
+    assert "Library: 1; Town hall: 3" in csv_text

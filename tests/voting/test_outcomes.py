@@ -208,3 +208,24 @@ def test_a_correction_may_not_contradict_a_proposal_already_decided(council, mee
         db.session.rollback()
     assert proposal.state is ProposalState.adopted
     assert meeting.items[0].outcome.counts == {"yes": 5, "no": 1, "abstain": 0}
+
+
+def test_hands_are_counted_for_each_alternative_of_the_vote_prepared_on_the_item(meeting):
+    poll = services.create_poll(
+        meeting.items[0],
+        services.PollDetails(question="Where?", lang="en", options=("Library", "Town hall")),
+    )
+    db.session.commit()
+    assert outcomes.alternatives(meeting.items[0]) is poll
+    details = outcomes.OutcomeDetails(
+        kind="hands", counts={"option-1": 2, "option-2": 4, "abstain": 0}
+    )
+    outcome = record(meeting, details)
+    assert outcome.poll is poll and outcome.adopted is True
+    assert outcomes.hand_result(outcome).adopted == "option-2"
+    assert [str(label) for _key, label in outcome.options] == ["Library", "Town hall", "Abstain"]
+    # The prepared vote stays unopened; hands for options it does not have count nothing.
+    assert poll.state.value == "draft"
+    stray = outcomes.OutcomeDetails(kind="hands", counts={"yes": 5, "no": 1})
+    with pytest.raises(DomainError, match="Enter the number of hands for each option"):
+        outcomes.record_outcome(meeting.items[0], stray, actor=None)

@@ -8,8 +8,9 @@ from app.auth import Permission, current_council, get_in_council_or_404, require
 from app.i18n import current_locale
 from app.meetings.models import AgendaItem
 from app.transactions import action
-from app.voting import outcomes, tally
-from app.voting.forms import OutcomeForm
+from app.voting import outcomes
+from app.voting.forms import OutcomeForm, field_name, outcome_form
+from app.voting.labels import DEFAULT_LABELS
 from app.voting.models import Outcome
 from app.voting.views.polls import bp
 
@@ -20,7 +21,7 @@ def hand_result(outcome: Outcome):
     return outcomes.hand_result(outcome)
 
 
-def _prefill(form: OutcomeForm, outcome: Outcome | None) -> None:
+def _prefill(form: OutcomeForm, outcome: Outcome | None, keys: list[str]) -> None:
     if outcome is None:
         form.lang.data = current_locale()
         return
@@ -30,8 +31,8 @@ def _prefill(form: OutcomeForm, outcome: Outcome | None) -> None:
     form.summary.data = summary.get(summary.original) if summary else ""
     if outcome.majority_rule is not None:
         form.majority_rule.data = outcome.majority_rule.value
-    for key in tally.DEFAULT_OPTIONS:
-        form[key].data = (outcome.counts or {}).get(key)
+    for key in keys:
+        form[field_name(key)].data = (outcome.counts or {}).get(key)
 
 
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/outcome", methods=["GET", "POST"])
@@ -39,16 +40,23 @@ def _prefill(form: OutcomeForm, outcome: Outcome | None) -> None:
 def record_outcome(slug: str, meeting_id: int, item_id: int):
     item = get_in_council_or_404(AgendaItem, item_id, meeting_id=meeting_id)
     meeting = item.meeting
-    form = OutcomeForm()
+    prepared = outcomes.alternatives(item)
+    options = (
+        [(option.key, option.text) for option in prepared.options]
+        if prepared is not None
+        else list(DEFAULT_LABELS.items())
+    )
+    keys = [key for key, _label in options]
+    form = outcome_form(options if prepared is not None else None)
     if request.method == "GET":
-        _prefill(form, item.outcome)
+        _prefill(form, item.outcome, keys)
     if form.validate_on_submit():
         details = outcomes.OutcomeDetails(
             kind=form.kind.data or "",
             summary=form.summary.data or "",
             lang=form.lang.data,
             majority_rule=form.majority_rule.data or "",
-            counts={key: form[key].data for key in tally.DEFAULT_OPTIONS},
+            counts={key: form[field_name(key)].data for key in keys},
         )
         with action(form) as done:
             outcomes.record_outcome(item, details, actor=current_user)
@@ -66,5 +74,7 @@ def record_outcome(slug: str, meeting_id: int, item_id: int):
         meeting=meeting,
         council=current_council(),
         room=outcomes.present_voters(meeting),
+        hand_fields=[form[field_name(key)] for key in keys],
+        prepared=prepared,
         recordable=meeting.state in outcomes.RECORDABLE,
     )

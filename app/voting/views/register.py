@@ -66,11 +66,12 @@ def _counts(decision: register.Decision) -> tuple[str, str, str, str]:
         return ("", "", "", "")
     counts = dict(result.counts)
     default = [str(counts.pop(key, "")) for key in tally.DEFAULT_OPTIONS]
-    others = []
     if decision.poll is not None:
-        for key, number in counts.items():
-            option = decision.poll.option(key)
-            others.append(f"{option.text if option else key}: {number}")
+        labels = {option.key: option.text for option in decision.poll.options}
+    else:
+        assert decision.outcome is not None
+        labels = dict(decision.outcome.options)
+    others = [f"{labels.get(key, key)}: {number}" for key, number in counts.items()]
     return (default[0], default[1], default[2], "; ".join(others))
 
 

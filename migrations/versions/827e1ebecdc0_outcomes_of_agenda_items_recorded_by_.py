@@ -1,8 +1,8 @@
 """Outcomes of agenda items recorded by hand
 
-Revision ID: ec40d436fe6c
+Revision ID: 827e1ebecdc0
 Revises: 8ee1ea4a84ff
-Create Date: 2026-12-02 17:35:28.654769
+Create Date: 2026-12-02 17:48:40.965215
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ec40d436fe6c'
+revision = '827e1ebecdc0'
 down_revision = '8ee1ea4a84ff'
 branch_labels = None
 depends_on = None
@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('summary', sa.JSON(), nullable=False),
     sa.Column('majority_rule', sa.Enum('simple', 'absolute', 'two_thirds', name='majority_rule', native_enum=False, length=20), nullable=True),
     sa.Column('counts', sa.JSON(), nullable=True),
+    sa.Column('poll_id', sa.Integer(), nullable=True),
     sa.Column('present', sa.Integer(), nullable=True),
     sa.Column('quorum', sa.Boolean(), nullable=True),
     sa.Column('adopted', sa.Boolean(), nullable=True),
@@ -32,6 +33,7 @@ def upgrade():
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_items.id'], name=op.f('fk_outcomes_agenda_item_id_agenda_items')),
+    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_outcomes_poll_id_polls')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_outcomes_recorded_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outcomes')),
     sa.UniqueConstraint('agenda_item_id', name=op.f('uq_outcomes_agenda_item_id'))
