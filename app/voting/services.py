@@ -509,17 +509,3 @@ def roll_call(poll: Poll) -> list[RollCallEntry]:
 
 def ballot_count(poll: Poll) -> int:
     return turnout(poll).ballots
-
-
-def decisions(council, user):
-    """Closed and published polls of a council, newest first; closed ones for members only."""
-    states = (
-        [P.closed, P.published] if can(user, Permission.see_results, council) else [P.published]
-    )
-    return (
-        select(Poll)
-        .join(AgendaItem, Poll.agenda_item_id == AgendaItem.id)
-        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .where(Meeting.council_id == council.id, Poll.state.in_(states))
-        .order_by(Poll.closed_at.desc())
-    )

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
@@ -218,3 +219,13 @@ def test_a_closed_vote_not_published_yet_is_in_the_members_register_only(
     assert "Which hall?" not in client.get(REGISTER, query_string={"q": "hall"}).get_data(
         as_text=True
     )
+
+
+def test_search_folds_arabic_as_the_proposals_search_does(client, world, make_meeting):
+    meeting = held(world["council"], make_meeting, ["Rents"], days=4)
+    record(meeting.items[0], "discussed", summary="نقاش حول عقود الإيجار", lang="ar")
+    db.session.commit()
+    html = client.get(REGISTER, query_string={"q": "الايجار"}).get_data(as_text=True)
+    assert re.findall(r"<h3>", html) == ["<h3>"] and ">Rents</span>" in html
+    shown = re.search(r'<div lang="ar" dir="rtl" class="user-text[^"]*">([^<]+)</div>', html)
+    assert shown and shown.group(1) == "نقاش حول عقود الإيجار"
