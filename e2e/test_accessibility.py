@@ -39,6 +39,7 @@ PUBLIC_PAGES = [
     "/councils/demo-city/polls/{published_poll}/projector",
     "/councils/demo-city/polls/{open_poll}/projector",
     "/councils/demo-city/decisions",
+    "/councils/demo-city/decisions?q=zzz&kind=hands",
 ]
 MEMBER_PAGES = [
     "/start",
@@ -74,6 +75,7 @@ SECRETARY_PAGES = [
     "/councils/demo-city/meetings/{past}/attendance/{membership}",
     "/councils/demo-city/meetings/{past}/documents",
     "/councils/demo-city/meetings/{upcoming}/start",
+    "/councils/demo-city/meetings/{past}/items/{past_decision_item}/outcome",
     "/councils/demo-city/meetings/{upcoming}/cancel",
     "/councils/demo-city/proposals/review",
     "/councils/demo-city/proposals/{submitted}",
@@ -107,6 +109,7 @@ def ids(live_app, demo):
         "today": demo.meeting("today"),
         "upcoming": demo.meeting("upcoming"),
         "decision_item": demo.decision_item("today"),
+        "past_decision_item": demo.decision_item("past"),
         "accepted": demo.proposal("accepted"),
         "scheduled": demo.proposal("scheduled"),
         "implemented": demo.proposal("implemented"),

@@ -89,6 +89,7 @@ def form_data(endpoint: str, ids: dict) -> dict:
         "voting.close_meeting": {"open_votes": "close"},
         "minutes.edit": {"text": "What the meeting said.", "base": "1"},
         "minutes.approve": {"by": "chair", "item": "0"},
+        "voting.record_outcome": {"kind": "noted", "lang": "en", "majority_rule": "simple"},
         "proposals.new": {
             "title": "Shade",
             "body": "Trees in the square.",
@@ -114,7 +115,9 @@ SUBMISSIONS = itertools.count()
 
 def records(council, make_meeting, membership_user):
     """One public record of each kind in ``council``, and the ids a URL may need."""
-    meeting = make_meeting(council, items=["Budget", "Housing"], days=0, start=True)
+    # Planned for tomorrow and started early: one planned today at 18:00 is in the past by
+    # the evening, and could not be created.
+    meeting = make_meeting(council, items=["Budget", "Housing"], days=1, start=True)
     meeting_items = meeting.items
     document = meetings.store_document(
         meeting,

@@ -63,3 +63,22 @@ def test_the_past_meeting_shows_a_return_an_apology_and_listed_names(app):
     assert [line.apology_note for line in lines if line.apologised_at]
     public = attendance.public_attendance(past)
     assert public.present.names and public.present.others
+
+
+def test_the_past_meeting_ended_its_items_by_consensus_and_by_a_show_of_hands(app):
+    from app.meetings.models import Presence
+    from app.voting.models import OutcomeKind
+
+    seed_demo()
+    past = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).first()
+    ended = {item.title.get("en"): item.outcome for item in past.items if item.outcome}
+    assert ended["Welcome and approval of the agenda"].kind is OutcomeKind.consensus
+    hands = ended["Advice to the city council"]
+    attended = [
+        a for a in past.attendances if a.presence is Presence.present and a.membership.voting_right
+    ]
+    assert hands.kind is OutcomeKind.hands and hands.present == len(attended)
+    assert sum(hands.counts.values()) <= hands.present and hands.adopted
+    assert hands.summary.get("ar") and hands.summary.get("uk")
+    assert hands.recorded_by.email == "secretary@demo.test"
+    assert _actors(hands) == [hands.recorded_by_id]

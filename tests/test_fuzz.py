@@ -21,6 +21,7 @@ FIELDS = [
     "confirm", "listed", "direction", "record", "to", "field", "text-title", "topic", "name",
     "municipality", "languages", "default_language", "timezone", "quorum_rule", "page", "q",
     "submission_key", "website", "item", "duration_minutes", "options", "next", "asked",
+    "summary", "yes", "no", "abstain", "year",
 ]  # fmt: skip
 NUMBERS = st.one_of(
     st.integers(min_value=-10, max_value=10),

@@ -265,3 +265,30 @@ MINUTES_CLOSING = {
     "ar": "اختتمت الرئيسة الاجتماع وشكرت المترجمين الفوريين.",
     "en": "The chair closed the meeting and thanked the interpreters.",
 }
+
+#: How two of the past meeting's items ended, recorded by the secretary: by agenda position,
+#: the kind of outcome and its summary per language. The show of hands is counted from the
+#: members present (all but one for, one against, one abstaining).
+PAST_OUTCOMES = {
+    1: (
+        "consensus",
+        {
+            "en": "The agenda was approved as published.",
+            "fr": "L'ordre du jour est adopté tel que publié.",
+            "ar": "تمت الموافقة على جدول الأعمال كما نُشر.",
+            "uk": "Порядок денний затверджено в опублікованому вигляді.",
+        },
+    ),
+    3: (
+        "hands",
+        {
+            "en": "The council advises the city to publish its housing notices in Arabic and "
+            "Ukrainian as well.",
+            "fr": "Le conseil recommande à la ville de publier aussi ses avis sur le logement "
+            "en arabe et en ukrainien.",
+            "ar": "ينصح المجلس المدينة بنشر إعلانات السكن باللغتين العربية والأوكرانية أيضًا.",
+            "uk": "Рада радить місту публікувати оголошення про житло також арабською та "
+            "українською мовами.",
+        },
+    ),
+}

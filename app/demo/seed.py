@@ -29,6 +29,7 @@ from app.demo.data import (
     MEETINGS,
     MINUTES_CLOSING,
     MINUTES_SUMMARIES,
+    PAST_OUTCOMES,
     PROPOSAL_QUESTION,
     PROPOSALS,
     SECRET_QUESTION,
@@ -42,6 +43,7 @@ from app.minutes.draft import PLACEHOLDER, draft_text
 from app.proposals import services as proposals
 from app.proposals.models import Proposal, ProposalState
 from app.translate import services as translate
+from app.voting import outcomes
 from app.voting import services as voting
 from app.voting.models import MajorityRule, Poll, PollMethod
 
@@ -385,6 +387,27 @@ def _close_past_meeting(past: Meeting, secretary: User) -> None:
             poll.opened_at = poll.closed_at = poll.published_at = past.ends_at
 
 
+def _record_past_outcomes(past: Meeting, officers: Officers) -> None:
+    """The agenda approved by consensus, and the advice voted by a show of hands of the
+    members in the room; summaries written in English, translated by the translator."""
+    present = meetings.quorum(past).present
+    for position, (kind, summaries) in PAST_OUTCOMES.items():
+        item = next(i for i in past.items if i.position == position)
+        details = outcomes.OutcomeDetails(
+            kind=kind,
+            summary=summaries["en"],
+            lang="en",
+            counts={"yes": present - 2, "no": 1, "abstain": 1},
+        )
+        outcome = outcomes.record_outcome(item, details, actor=officers.secretary)
+        for lang, text in summaries.items():
+            if lang != "en":
+                outcome.summary = outcome.summary.with_translation(
+                    lang, text, by=officers.translator.display_name, checked=True
+                )
+        outcome.recorded_at = outcome.updated_at = past.ends_at
+
+
 def seed_polls(council: Council) -> None:
     """Today: one open named and one open secret vote. The past meeting: closed after its votes."""
     past, today = _past_and_today(council)
@@ -395,6 +418,7 @@ def seed_polls(council: Council) -> None:
     scheduled = next(i for i in today.items if i.proposals)
     _hold_vote(scheduled, officers, in_favour=True, voters=3, close=False)  # still open
     _open_secret_poll(decision, officers)
+    _record_past_outcomes(past, officers)
     _close_past_meeting(past, officers.secretary)
 
 

@@ -149,6 +149,8 @@ class AgendaItem(Model):
     proposals = relationship("Proposal", viewonly=True, order_by="Proposal.id")
     #: Votes held on this item (app.voting).
     polls = relationship("Poll", back_populates="item", order_by="Poll.id")
+    #: How the item ended, when recorded by hand (app.voting); a vote's result needs none.
+    outcome = relationship("Outcome", back_populates="item", uselist=False)
 
     managed_by: ClassVar = Permission.manage_meetings
 

@@ -363,6 +363,7 @@ def load_agenda(meeting: Meeting) -> list[AgendaItem]:
             selectinload(AgendaItem.polls),
             selectinload(AgendaItem.documents),
             selectinload(AgendaItem.proposals),
+            selectinload(AgendaItem.outcome),
         )
     ).all()
     set_committed_value(meeting, "items", list(items))

@@ -16,7 +16,7 @@ from app.minutes.models import Minutes
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.services import refresh_search_text
 from app.translate.machine import machine_translate
-from app.voting.models import Poll
+from app.voting.models import Outcome, Poll
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,11 @@ KINDS: dict[str, Translatable] = {
         {"question": _l("Question")},
         lambda poll: poll.council,
         more_texts=option_texts,
+    ),
+    "outcome": Translatable(
+        Outcome,
+        {"summary": _l("Summary of the outcome")},
+        lambda outcome: outcome.council,
     ),
     "proposal": Translatable(
         Proposal,

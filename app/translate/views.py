@@ -37,6 +37,8 @@ def back_url(kind: str, obj) -> str:
         return url_for("minutes.minutes", slug=obj.council.slug, minutes_id=obj.id)
     if kind == "poll":
         return url_for("voting.poll", slug=obj.council.slug, poll_id=obj.id)
+    if kind == "outcome":
+        return back_url("item", obj.item)
     proposal = obj if kind == "proposal" else obj.proposal
     return url_for("proposals.proposal", slug=proposal.council.slug, proposal_id=proposal.id)
 

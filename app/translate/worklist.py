@@ -24,10 +24,10 @@ from app.meetings.models import AgendaItem, Meeting, MeetingState
 from app.minutes.models import Minutes, MinutesState
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalEvent, ProposalState
 from app.translate.services import texts_of
-from app.voting.models import Poll, PollOption
+from app.voting.models import Outcome, Poll, PollOption
 
 #: A row's key is its id times STRIDE plus the index of its kind here.
-ORDER = ("meeting", "item", "poll", "proposal", "answer", "minutes")
+ORDER = ("meeting", "item", "poll", "proposal", "answer", "minutes", "outcome")
 STRIDE = 8
 #: Urgency ranks.
 NEXT_MEETING, ASKED, OTHER = 0, 1, 2
@@ -136,6 +136,24 @@ class Worklist:
             )
         )
 
+    def _outcomes(self) -> Select:
+        """How items ended: after the item's votes, in agenda order."""
+        return (
+            select(
+                _key("outcome", Outcome.id),
+                self._rank(Meeting.id, Meeting.translators_asked_at),
+                (AgendaItem.position * 10 + 3).label("seq"),
+                Meeting.starts_at.label("at"),
+            )
+            .join(Outcome.item)
+            .join(AgendaItem.meeting)
+            .where(
+                Meeting.council_id == self.council.id,
+                *_visible_meeting(),
+                _lacking([Outcome.summary], self.languages),
+            )
+        )
+
     def _proposals(self) -> Select:
         return (
             select(
@@ -199,6 +217,7 @@ class Worklist:
             self._proposals(),
             self._answers(),
             self._minutes(),
+            self._outcomes(),
         ).subquery()
         return select(rows.c.key).order_by(
             rows.c.rank,
@@ -233,13 +252,14 @@ class Worklist:
             "proposal": (Proposal, (joinedload(Proposal.agenda_item),)),
             "answer": (ProposalEvent, (joinedload(ProposalEvent.proposal),)),
             "minutes": (Minutes, (joinedload(Minutes.meeting),)),
+            "outcome": (Outcome, (joinedload(Outcome.item).joinedload(AgendaItem.meeting),)),
         }
         model, options = loaders[kind]
         statement = select(model).where(model.id.in_(ids)).options(*options)
         return {obj.id: obj for obj in db.session.scalars(statement).unique()}
 
     def _entry(self, kind: str, obj) -> Entry:
-        meeting = obj.meeting if kind in ("item", "poll") else None
+        meeting = obj.meeting if kind in ("item", "poll", "outcome") else None
         if kind == "proposal":
             asked = obj.translators_asked_at is not None
             meeting_id = obj.agenda_item.meeting_id if obj.agenda_item else None
@@ -254,6 +274,7 @@ class Worklist:
             "poll": lambda: obj.question,
             "answer": lambda: obj.proposal.title,
             "minutes": lambda: obj.meeting.title,
+            "outcome": lambda: obj.item.title,
         }
         return Entry(
             kind,

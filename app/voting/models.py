@@ -238,3 +238,94 @@ class SecretBallot(Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_id)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"), index=True)
     choice: Mapped[str] = mapped_column(String(20))
+
+
+class OutcomeKind(LabelledEnum):
+    noted = "noted"
+    discussed = "discussed"
+    consensus = "consensus"
+    hands = "hands"
+    deferred = "deferred"
+    withdrawn = "withdrawn"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.noted: _l("Noted"),
+            cls.discussed: _l("Discussed"),
+            cls.consensus: _l("Decided by consensus"),
+            cls.hands: _l("Decided by a show of hands"),
+            cls.deferred: _l("Deferred"),
+            cls.withdrawn: _l("Withdrawn"),
+        }
+
+
+class Outcome(Model):
+    """How an agenda item ended, as the secretary records it: besides the electronic votes
+    (whose result is the outcome of their item), one per item."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), unique=True)
+    kind: Mapped[OutcomeKind] = mapped_column(enum_type(OutcomeKind, "outcome_kind"), index=True)
+    summary: Mapped[Translated] = mapped_column(
+        TranslatedText, info=MULTILINE, default=lambda: Translated()
+    )
+    #: A show of hands: the rule it was counted under, the hands per option ("yes", "no",
+    #: "abstain"), the voting members present when counted, whether quorum was there, and
+    #: whether the motion was adopted (only ever true with quorum).
+    majority_rule: Mapped[MajorityRule | None] = mapped_column(
+        enum_type(MajorityRule, "majority_rule")
+    )
+    counts: Mapped[dict | None] = mapped_column(JSON)
+    #: The vote prepared on the item whose alternatives the hands were counted for, when the
+    #: room chose between alternatives rather than for or against.
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id"))
+    present: Mapped[int | None]
+    quorum: Mapped[bool | None]
+    adopted: Mapped[bool | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    item = relationship("AgendaItem", back_populates="outcome")
+    poll = relationship("Poll")
+    recorded_by = relationship("User")
+
+    managed_by: ClassVar = Permission.manage_meetings
+
+    @property
+    def is_public(self) -> bool:
+        return self.item.meeting.is_public
+
+    @property
+    def meeting(self):
+        return self.item.meeting
+
+    @property
+    def council(self):
+        return self.item.meeting.council
+
+    @property
+    def is_decision(self) -> bool:
+        return self.kind in (OutcomeKind.consensus, OutcomeKind.hands)
+
+    @property
+    def options(self) -> list[tuple[str, object]]:
+        """What the hands were counted for: each option's key and its words."""
+        if self.poll is not None:
+            return [(option.key, option.text) for option in self.poll.options]
+        from app.voting.labels import DEFAULT_LABELS
+
+        return list(DEFAULT_LABELS.items())
+
+    @classmethod
+    def in_council(cls) -> Select:
+        return (
+            select(cls)
+            .join(cls.item)
+            .join(AgendaItem.meeting)
+            .where(Meeting.council_id == bindparam("council_id"))
+            .options(contains_eager(cls.item).contains_eager(AgendaItem.meeting))
+        )

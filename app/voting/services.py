@@ -5,6 +5,7 @@ and "the poll is open" is read under the write lock that stores the ballot (BEGI
 SQLite, SELECT … FOR UPDATE on PostgreSQL).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -50,7 +51,7 @@ from app.voting.models import (
     SecretBallot,
     VoteRecord,
 )
-from app.workflow import transition
+from app.workflow import may_become, transition
 
 P = PollState
 
@@ -408,16 +409,34 @@ def _apply_outcome(poll: Poll, result: tally.Result, *, actor) -> None:
     if not decided(poll):
         return
     target = ProposalState.adopted if result.passed else ProposalState.rejected
-    for proposal in poll.item.proposals:
-        if proposal.state in (ProposalState.scheduled, ProposalState.postponed):
-            proposals.change_state(
-                proposal, target, answer=_outcome_answer(poll, result), actor=actor
+
+    def message() -> str:
+        if result.passed:
+            return _(
+                "The council adopted this proposal by vote (%(cast)s votes cast).",
+                cast=result.cast,
             )
+        return _(
+            "The council did not adopt this proposal by vote (%(cast)s votes cast).",
+            cast=result.cast,
+        )
+
+    settle_proposals(poll.item, target, council_answer(poll.council, message), actor=actor)
 
 
-def _outcome_answer(poll: Poll, result: tally.Result) -> Translated:
-    """The council's answer after a vote, in each of its languages the interface speaks."""
-    council = poll.council
+def settle_proposals(item: AgendaItem, target: ProposalState, answer: Translated, *, actor) -> None:
+    """The proposals discussed under ``item`` move on as the council decided (a vote, a show
+    of hands, a consensus, a deferral); those already past that step keep their state."""
+    for proposal in item.proposals:
+        if proposal.state in (ProposalState.scheduled, ProposalState.postponed) and may_become(
+            proposal, target
+        ):
+            proposals.change_state(proposal, target, answer=answer, actor=actor)
+
+
+def council_answer(council, message: Callable[[], str]) -> Translated:
+    """The council's answer to the authors, ``message()`` said in each of the council's
+    languages the interface speaks."""
     answer = Translated()
     # English last: the answer is never empty, even for a council none of whose languages the
     # interface speaks yet.
@@ -425,16 +444,7 @@ def _outcome_answer(poll: Poll, result: tally.Result) -> Translated:
         if lang not in UI_LOCALES or answer.get(lang):
             continue
         with force_locale(lang):
-            if result.passed:
-                text = _(
-                    "The council adopted this proposal by vote (%(cast)s votes cast).",
-                    cast=result.cast,
-                )
-            else:
-                text = _(
-                    "The council did not adopt this proposal by vote (%(cast)s votes cast).",
-                    cast=result.cast,
-                )
+            text = message()
         if text not in answer.texts.values():  # a language without a catalog adds nothing
             answer = answer.with_text(lang, text)
     return answer
@@ -499,17 +509,3 @@ def roll_call(poll: Poll) -> list[RollCallEntry]:
 
 def ballot_count(poll: Poll) -> int:
     return turnout(poll).ballots
-
-
-def decisions(council, user):
-    """Closed and published polls of a council, newest first; closed ones for members only."""
-    states = (
-        [P.closed, P.published] if can(user, Permission.see_results, council) else [P.published]
-    )
-    return (
-        select(Poll)
-        .join(AgendaItem, Poll.agenda_item_id == AgendaItem.id)
-        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .where(Meeting.council_id == council.id, Poll.state.in_(states))
-        .order_by(Poll.closed_at.desc())
-    )

@@ -111,6 +111,15 @@ def tally(
     if unknown:
         raise ValueError(f"ballots for options that do not exist: {sorted(unknown)}")
     counts = {option: counter.get(option, 0) for option in options}
+    return count(counts, rule=rule, entitled=entitled, abstentions_count=abstentions_count)
+
+
+def count(
+    counts: dict[str, int], *, rule: str, entitled: int, abstentions_count: bool = False
+) -> Result:
+    """The result from the number of votes for each option, in the options' order: ballots
+    counted by the poll, or hands counted in the room."""
+    options = list(counts)
     cast = sum(counts.values())
     abstentions = counts.get(ABSTAIN, 0)
     counted = cast if abstentions_count else cast - abstentions

@@ -178,3 +178,28 @@ def test_the_worklist_costs_the_same_number_of_statements_for_any_number_of_meet
     db.session.commit()
     many = statements_for(app, translator, WORKLIST)
     assert many <= few, (few, many)  # one statement per kind of text on the page, at most
+
+
+def test_an_outcomes_summary_is_on_the_worklist_and_translated_beside_its_original(
+    app, council, translator, make_meeting
+):
+    from app.voting import outcomes
+
+    meeting = make_meeting(council, items=["Parks"], start=True)
+    outcome = outcomes.record_outcome(
+        meeting.items[0],
+        outcomes.OutcomeDetails(kind="discussed", summary="More benches, fewer cars.", lang="en"),
+        actor=None,
+    )
+    db.session.commit()
+    html = translator.get(WORKLIST).get_data(as_text=True)
+    assert "Outcome" in html and f"/translate/outcome/{outcome.id}" in html
+    url = f"/councils/council-a/translate/outcome/{outcome.id}?to=ar"
+    page = translator.get(url).get_data(as_text=True)
+    assert "More benches, fewer cars." in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    translator.post(url, data={"csrf_token": token, "text-summary": "مقاعد أكثر، سيارات أقل."})
+    db.session.expire_all()
+    assert outcome.summary.get("ar") == "مقاعد أكثر، سيارات أقل."
+    shown = app.test_client().get(f"/councils/council-a/meetings/{meeting.id}?lang=ar")
+    assert "مقاعد أكثر، سيارات أقل." in shown.get_data(as_text=True)

@@ -25,7 +25,6 @@ from app.urls import external_url
 from app.voting import members, pending, services
 from app.voting.forms import CloseMeetingForm, OpenPollForm, PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
-from app.web import paginate
 
 bp = Blueprint("voting", __name__, url_prefix="/councils/<slug>")
 
@@ -382,13 +381,3 @@ def meeting_polls(slug: str, meeting_id: int):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@bp.get("/decisions")
-@requires(Access.anyone)
-def decisions(slug: str):
-    council = current_council()
-    page = paginate(services.decisions(council, current_user), per_page=20)
-    return render_template(
-        "voting/decisions.html", council=council, page=page, result_of=services.result_of
-    )
