@@ -17,7 +17,8 @@ from app.meetings import services as meetings
 from app.meetings.attendance import attendance_record
 from app.meetings.models import Meeting, Presence
 from app.voting import services as voting
-from app.voting.models import PollMethod, PollState
+from app.voting.models import Outcome, OutcomeKind, PollMethod, PollState
+from app.voting.outcomes import hand_result
 
 #: Where the secretary writes what was said, in items without a recorded result.
 PLACEHOLDER = _l("[Summary of the discussion]")
@@ -131,9 +132,55 @@ def _item(item, lang: str, zone: str):
         yield ""
     for poll in item.polls:
         yield from _poll(poll, lang)
-    if not item.polls:
+    if item.outcome is not None:
+        yield from _outcome(item.outcome, lang)
+    elif not item.polls:
         yield str(PLACEHOLDER)
         yield ""
+
+
+def _outcome(outcome: Outcome, lang: str):
+    """How the secretary recorded the item's end; a show of hands with its numbers."""
+    if outcome.kind is OutcomeKind.hands:
+        yield "**" + str(outcome.kind.label) + "** · " + gettext("Counted in the room")
+    else:
+        yield "**" + str(outcome.kind.label) + "**"
+    yield ""
+    if outcome.summary:
+        for line in outcome.summary.shown_in(lang).text.splitlines():
+            yield escape(line) if line.strip() else ""
+        yield ""
+    result = hand_result(outcome)
+    if result is None or outcome.majority_rule is None:
+        return
+    yield "- " + gettext("Rule: %(rule)s", rule=outcome.majority_rule.label)
+    for key, label in outcome.options:
+        yield f"- {escape(str(label))}: {result.counts.get(key, 0)}"
+    yield "- " + gettext(
+        "%(cast)s hands counted; %(present)s voting members were present.",
+        cast=result.cast,
+        present=outcome.present,
+    )
+    if not outcome.quorum:
+        yield (
+            "- **"
+            + gettext("Quorum was not reached at the count: this show of hands does not decide.")
+            + "**"
+        )
+    elif not result.is_motion:
+        chosen = dict(outcome.options).get(result.adopted) if result.adopted else None
+        yield (
+            "- **"
+            + (
+                gettext("Chosen: %(option)s", option=escape(str(chosen)))
+                if chosen is not None
+                else gettext("No option reached the majority needed.")
+            )
+            + "**"
+        )
+    else:
+        yield "- **" + (gettext("Adopted") if outcome.adopted else gettext("Not adopted")) + "**"
+    yield ""
 
 
 def _poll(poll, lang: str):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app import audit
 from app.auth import Permission, can
@@ -43,6 +44,30 @@ class StaleSave(DomainError):
 
 def minutes_of(meeting: Meeting) -> Minutes | None:
     return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+
+
+def published_ids(meeting_ids: set[int]) -> list[tuple[int, int]]:
+    """(minutes id, meeting id) of the published minutes of these meetings."""
+    rows = db.session.execute(
+        select(Minutes.id, Minutes.meeting_id).where(
+            Minutes.meeting_id.in_(meeting_ids), Minutes.state == MinutesState.published
+        )
+    )
+    return [(minutes_id, meeting_id) for minutes_id, meeting_id in rows]
+
+
+def published(council, limit: int) -> list[Minutes]:
+    """The council's published minutes, newest first, with their meetings and revisions."""
+    return list(
+        db.session.scalars(
+            select(Minutes)
+            .join(Minutes.meeting)
+            .where(Meeting.council_id == council.id, Minutes.state == MinutesState.published)
+            .options(contains_eager(Minutes.meeting), selectinload(Minutes.revisions))
+            .order_by(Minutes.published_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def current_revision(minutes: Minutes) -> MinutesRevision:

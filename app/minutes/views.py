@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     abort,
@@ -12,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import Access, Permission, can, get_in_council_or_404, requires
+from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
 from app.forms import ActionForm
 from app.i18n import UI_LOCALES, current_locale, format_local, language_name
 from app.meetings.models import Meeting
@@ -21,8 +23,54 @@ from app.minutes.forms import ApprovalForm, CorrectionForm, DraftForm, MinutesFo
 from app.minutes.models import Minutes, MinutesState
 from app.minutes.pdf import render_pdf, stylesheet
 from app.transactions import action
+from app.urls import external_url
+from app.voting.register import MINUTES, FeedEntry
 
 bp = Blueprint("minutes", __name__, url_prefix="/councils/<slug>")
+
+
+class ForTheRegister:
+    """What the register of decisions (``app.voting``, below this domain) shows of minutes:
+    links to the published minutes of its meetings, and entries in its feed."""
+
+    @staticmethod
+    def links(meeting_ids: set[int]) -> dict[int, str]:
+        slug = current_council().slug
+        return {
+            meeting_id: external_url("minutes.minutes", slug=slug, minutes_id=minutes_id)
+            for minutes_id, meeting_id in services.published_ids(meeting_ids)
+        }
+
+    @staticmethod
+    def feed(council, limit: int) -> list[FeedEntry]:
+        host = urlsplit(external_url("site.home")).hostname or "localhost"
+        entries = []
+        for minutes in services.published(council, limit):
+            meeting = minutes.meeting
+            published = minutes.published_at or minutes.updated_at
+            summary = _(
+                "Minutes of the meeting of %(date)s, version %(number)s.",
+                date=format_local(meeting.starts_at, council.timezone, "long", "date"),
+                number=minutes.revision,
+            )
+            if minutes.corrections:
+                summary += " " + _("Corrected: %(note)s", note=minutes.corrections[-1].note)
+            entries.append(
+                FeedEntry(
+                    id=f"tag:{host},{published.date().isoformat()}:{council.slug}/minutes/"
+                    f"{minutes.id}",
+                    title=_("Minutes: %(meeting)s", meeting=meeting.title.shown().text),
+                    updated=max(published, services.current_revision(minutes).created_at),
+                    link=external_url("minutes.minutes", slug=council.slug, minutes_id=minutes.id),
+                    summary=summary,
+                )
+            )
+        return entries
+
+
+@bp.record_once
+def offer_to_the_register(state) -> None:
+    state.app.extensions[MINUTES] = ForTheRegister
 
 
 def minutes_url(minutes: Minutes, endpoint: str = "minutes.minutes", **kwargs) -> str:

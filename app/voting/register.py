@@ -58,6 +58,23 @@ class Filters:
         return {key: str(value) for key, value in values.items() if value}
 
 
+#: Key in ``app.extensions`` of what the minutes (a domain above this one) offer the register:
+#: an object with ``links(meeting_ids) -> {meeting id: URL}`` for published minutes and
+#: ``feed(council, limit) -> [FeedEntry]``.
+MINUTES = "consulta.minutes"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """A record the decisions feed carries besides decisions (published minutes)."""
+
+    id: str
+    title: str
+    updated: datetime
+    link: str
+    summary: str
+
+
 @dataclass
 class Entry:
     item: AgendaItem
@@ -65,7 +82,7 @@ class Entry:
     #: The item's votes whose result the reader may see.
     polls: list[Poll] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
-    #: Where the item's minutes will be read, once minutes exist.
+    #: Where the meeting's published minutes are read (see ``MINUTES``).
     minutes_url: str | None = None
 
     @property

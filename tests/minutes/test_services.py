@@ -163,3 +163,28 @@ def test_results_in_the_draft_are_the_stored_ones(closed_meeting):
     )
     text = minutes.body.get("en")
     assert f"{result.cast} votes cast; {result.entitled} members entitled to vote" in text
+
+
+def test_outcomes_recorded_by_hand_are_in_the_draft(closed_meeting):
+    from app.voting import outcomes
+
+    people, meeting = closed_meeting["people"], closed_meeting["meeting"]
+    other = meeting.items[1]
+    outcomes.record_outcome(
+        other,
+        outcomes.OutcomeDetails(
+            kind="hands",
+            summary="Open the office on Saturdays.",
+            lang="en",
+            counts={"yes": 2, "no": 1, "abstain": 0},
+        ),
+        actor=people["Secretary"],
+    )
+    text = services.start_draft(meeting, "en", actor=people["Secretary"]).body.get("en")
+    section = text.split("## 2. Any other business")[1]
+    assert "**Decided by a show of hands** · Counted in the room" in section
+    assert "Open the office on Saturdays\\." in section
+    assert "- Yes: 2" in section and "- No: 1" in section and "- Abstain: 0" in section
+    assert "3 hands counted; 4 voting members were present." in section
+    assert "- **Adopted**" in section
+    assert "[Summary of the discussion]" not in section

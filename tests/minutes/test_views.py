@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.minutes import services
 from app.minutes.models import Minutes, MinutesState
+from app.voting import services as voting
 from tests.helpers import post, sign_in
 
 
@@ -220,3 +221,36 @@ def test_approved_minutes_wait_for_the_translators_and_readers_get_their_languag
     assert "<strong>بالإجماع</strong>" in reader
     # The authoritative original, one click away.
     assert "<strong>agreed</strong>" in reader.split("translation-note")[1]
+
+
+def test_the_register_links_published_minutes_and_the_feed_carries_them(app, closed_meeting):
+    from xml.etree import ElementTree as ET
+
+    people = closed_meeting["people"]
+    minutes = services.start_draft(closed_meeting["meeting"], "en", actor=people["Secretary"])
+    db.session.commit()
+    public = app.test_client()
+    link = f"https://consulta.test/councils/council-a/minutes/{minutes.id}"
+    # Not before publication: the register shows no link, the feed no entry.
+    assert link not in public.get("/councils/council-a/decisions").get_data(as_text=True)
+    services.approve(minutes, actor=people["Chair"])
+    services.publish(minutes, actor=people["Secretary"])
+    voting.publish_poll(closed_meeting["poll"])
+    db.session.commit()
+    register = public.get("/councils/council-a/decisions").get_data(as_text=True)
+    assert f'<a href="{link}">Read the minutes</a>' in register
+    csv_text = public.get("/councils/council-a/decisions.csv").get_data(as_text=True)
+    assert link in csv_text
+    feed = ET.fromstring(public.get("/councils/council-a/decisions.atom").data)  # noqa: S314
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = {
+        e.find(f"{atom}title").text: e.find(f"{atom}link").get("href")
+        for e in feed.iter(f"{atom}entry")
+    }
+    assert entries["Minutes: Plenary meeting"] == link
+    assert len(entries) == 2  # the roll call and the minutes
+    # A filtered feed is a list of decisions only.
+    atom_url = "/councils/council-a/decisions.atom?kind=vote"
+    filtered = ET.fromstring(public.get(atom_url).data)  # noqa: S314 - our own feed
+    titles = [e.find(f"{atom}title").text for e in filtered.iter(f"{atom}entry")]
+    assert titles and "Minutes: Plenary meeting" not in titles

@@ -5,7 +5,7 @@ import io
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from flask import Response, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -36,7 +36,7 @@ def decisions(slug: str):
         "voting/decisions.html",
         council=council,
         page=page,
-        entries=register.entries(page.items, council, current_user),
+        entries=_entries(page.items, council),
         filters=filters,
         years=register.years(council),
         kinds=[(register.VOTE, _("Decided by an electronic vote")), *OutcomeKind.choices()],
@@ -45,12 +45,27 @@ def decisions(slug: str):
     )
 
 
+def _minutes():
+    return current_app.extensions.get(register.MINUTES)
+
+
+def _entries(items, council) -> list[register.Entry]:
+    """The entries of loaded items, each with the link to its meeting's published minutes."""
+    entries = register.entries(items, council, current_user)
+    minutes = _minutes()
+    if minutes is not None and entries:
+        links = minutes.links({entry.meeting.id for entry in entries})
+        for entry in entries:
+            entry.minutes_url = links.get(entry.meeting.id)
+    return entries
+
+
 def _all_decisions(council, filters, limit=None) -> list[register.Decision]:
     statement = register.register(council, current_user, filters)
     if limit:
         statement = statement.limit(limit)
     items = db.session.scalars(statement).unique().all()
-    return register.decisions_of(register.entries(items, council, current_user))
+    return register.decisions_of(_entries(items, council))
 
 
 def _cell(value) -> str:
@@ -190,7 +205,7 @@ def decisions_atom(slug: str):
     lines = _all_decisions(council, filters, limit=FEED_SIZE)
     feed = ET.Element("feed", xmlns=ATOM)
     ET.SubElement(feed, "title").text = _(
-        "Decisions of %(council)s", council=council.name.shown().text
+        "Decisions and minutes of %(council)s", council=council.name.shown().text
     )
     here = external_url("voting.decisions", slug=council.slug, **filters.args())
     ET.SubElement(feed, "id").text = here
@@ -201,13 +216,31 @@ def decisions_atom(slug: str):
         rel="self",
         href=external_url("voting.decisions_atom", slug=council.slug, **filters.args()),
     )
-    updated = max((line.updated for line in lines), default=council.created_at)
+    entries = [(line.updated, _atom_entry(council, line)) for line in lines]
+    minutes = _minutes()
+    if minutes is not None and not filters.args():
+        # The unfiltered feed is the council's record: its published minutes too.
+        entries += [
+            (extra.updated, _feed_entry(extra)) for extra in minutes.feed(council, FEED_SIZE)
+        ]
+    entries.sort(key=lambda pair: pair[0], reverse=True)
+    updated = entries[0][0] if entries else council.created_at
     ET.SubElement(feed, "updated").text = _atom_time(updated)
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = council.name.shown().text
-    for line in lines:
-        feed.append(_atom_entry(council, line))
+    for _updated, element in entries[:FEED_SIZE]:
+        feed.append(element)
     body = ET.tostring(feed, encoding="unicode", xml_declaration=True)
     return Response(body, mimetype="application/atom+xml")
+
+
+def _feed_entry(extra: register.FeedEntry) -> ET.Element:
+    entry = ET.Element("entry")
+    ET.SubElement(entry, "title").text = extra.title
+    ET.SubElement(entry, "id").text = extra.id
+    ET.SubElement(entry, "updated").text = _atom_time(extra.updated)
+    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=extra.link)
+    ET.SubElement(entry, "summary").text = extra.summary
+    return entry
 
 
 def _atom_entry(council, decision: register.Decision) -> ET.Element:
