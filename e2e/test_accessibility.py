@@ -14,6 +14,7 @@ from app.councils import services as councils
 from app.councils.models import Council
 from app.extensions import db
 from app.meetings import services as meetings
+from app.minutes.models import Minutes
 from app.proposals import services as proposals
 from e2e.conftest import DESKTOP, PHONE, axe_violations
 
@@ -40,6 +41,7 @@ PUBLIC_PAGES = [
     "/councils/demo-city/polls/{open_poll}/projector",
     "/councils/demo-city/decisions",
     "/councils/demo-city/decisions?q=zzz&kind=hands",
+    "/councils/demo-city/minutes/{minutes}",
 ]
 MEMBER_PAGES = [
     "/start",
@@ -76,6 +78,10 @@ SECRETARY_PAGES = [
     "/councils/demo-city/meetings/{past}/documents",
     "/councils/demo-city/meetings/{upcoming}/start",
     "/councils/demo-city/meetings/{past}/items/{past_decision_item}/outcome",
+    "/councils/demo-city/meetings/{today}/minutes",
+    "/councils/demo-city/minutes/{minutes}/correct",
+    "/councils/demo-city/minutes/{minutes}/history?from=1&to=2",
+    "/councils/demo-city/minutes/{minutes}/approve",
     "/councils/demo-city/meetings/{upcoming}/cancel",
     "/councils/demo-city/proposals/review",
     "/councils/demo-city/proposals/{submitted}",
@@ -95,6 +101,7 @@ TRANSLATOR_PAGES = [
     "/councils/demo-city/translate/poll/{open_poll}?to=fr",
     "/councils/demo-city/translate/meeting/{today}?to=fr",
     "/councils/demo-city/translate/council/{council}?to=ar",
+    "/councils/demo-city/translate/minutes/{minutes}?to=fr",
     "/councils/demo-city/proposals/{scheduled}",
 ]
 ADMIN_PAGES = ["/admin/users", "/admin/councils/new", "/admin/users/{user}/deactivate"]
@@ -152,8 +159,10 @@ def ids(live_app, demo):
         proposals.change_state(
             proposal, "changes_requested", answer="Please add details.", actor=secretary.user
         )
+        minutes = db.session.scalar(select(Minutes.id).order_by(Minutes.id))
         db.session.commit()
         return found | {
+            "minutes": minutes,
             "tracking": tracking,
             "membership": member.id,
             "user": member.user_id,

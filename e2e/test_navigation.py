@@ -62,7 +62,7 @@ def test_the_councils_sections_are_one_tap_away_and_the_skip_link_passes_them(
     current = sections.get_by_role("link", name=said("Meetings"), exact=True)
     expect(current).to_have_attribute("aria-current", "page")
     sections.get_by_role("link", name=said("Decisions"), exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(said("Decisions"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(said("Register of decisions"))
 
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name=said("Skip to main content"))).to_be_focused()

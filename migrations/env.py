@@ -92,14 +92,30 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite changes a table by copying it and dropping the old one, which foreign keys
+        # refuse while other tables' rows point to it: they are switched off for the
+        # migration (outside any transaction, where SQLite honours the switch) and every
+        # reference is checked once it is done.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.connection.driver_connection.execute('PRAGMA foreign_keys=OFF')
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.connection.driver_connection.execute(
+                    'PRAGMA foreign_key_check').fetchall()
+                if broken:
+                    raise RuntimeError(f'Rows point to rows that do not exist: {broken[:10]}')
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute('PRAGMA foreign_keys=ON')
 
 
 if context.is_offline_mode():
