@@ -32,8 +32,10 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 def escape(text: str) -> str:
-    """User text (a name, a title) shown as itself, never as Markdown."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """User text (a name, a title) shown as itself, never as Markdown, and isolated (FSI …
+    PDI) so that a Latin name in Arabic minutes, or an Arabic title in English ones, keeps
+    its own direction without reordering the sentence around it."""
+    return "\u2068" + _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split())) + "\u2069"
 
 
 def draft_text(meeting: Meeting, lang: str) -> str:

@@ -11,6 +11,11 @@ from app.minutes.models import MinutesState
 from app.voting import services as voting
 
 
+def plain(text: str) -> str:
+    """The text without the isolates around names and titles (see ``draft.escape``)."""
+    return text.replace("\u2068", "").replace("\u2069", "")
+
+
 def attendance(world, name):
     return next(a for a in world["meeting"].attendances if a.membership.user.display_name == name)
 
@@ -22,7 +27,7 @@ def local_time(moment):
 def test_the_draft_says_who_came_and_how_each_vote_went(closed_meeting):
     people = closed_meeting["people"]
     minutes = services.start_draft(closed_meeting["meeting"], "en", actor=people["Secretary"])
-    text = minutes.body.get("en")
+    text = plain(minutes.body.get("en"))
     assert "Council: Council A" in text
     assert "Place: City Hall" in text
     assert "Chair: Chair" in text
@@ -56,7 +61,7 @@ def test_the_draft_is_written_in_the_language_chosen(closed_meeting):
     minutes = services.start_draft(
         closed_meeting["meeting"], "uk", actor=closed_meeting["people"]["Secretary"]
     )
-    text = minutes.body.get("uk")
+    text = plain(minutes.body.get("uk"))
     assert minutes.body.original == "uk"
     assert "**Присутні (4)**" in text and "# Порядок денний" in text
     assert "Send the advice to the city?" in text  # the council's own words, as written
@@ -69,7 +74,7 @@ def test_names_and_titles_never_become_markdown(closed_meeting):
     minutes = services.start_draft(closed_meeting["meeting"], "en", actor=people["Secretary"])
     from app.text import render_markdown
 
-    html = str(render_markdown(minutes.body.get("en")))
+    html = str(render_markdown(plain(minutes.body.get("en"))))
     assert "<a " not in html
     assert "[click](javascript:alert(1)) **Amina**" in html.replace("&quot;", '"')
 
@@ -96,7 +101,7 @@ def test_each_save_is_a_revision_and_a_stale_save_is_refused(closed_meeting):
         services.save_text(minutes, "The chair's words", base=1, actor=people["Chair"])
     assert refused.value.current.text == "Version two"
     assert [r.number for r in minutes.revisions] == [1, 2]
-    assert minutes.body.get("en") == "Version two"
+    assert plain(minutes.body.get("en")) == "Version two"
     with pytest.raises(DomainError, match="cannot be empty"):
         services.save_text(minutes, "   ", base=2, actor=people["Secretary"])
 
@@ -161,7 +166,7 @@ def test_results_in_the_draft_are_the_stored_ones(closed_meeting):
     minutes = services.start_draft(
         closed_meeting["meeting"], "en", actor=closed_meeting["people"]["Secretary"]
     )
-    text = minutes.body.get("en")
+    text = plain(minutes.body.get("en"))
     assert f"{result.cast} votes cast; {result.entitled} members entitled to vote" in text
 
 
@@ -180,7 +185,7 @@ def test_outcomes_recorded_by_hand_are_in_the_draft(closed_meeting):
         ),
         actor=people["Secretary"],
     )
-    text = services.start_draft(meeting, "en", actor=people["Secretary"]).body.get("en")
+    text = plain(services.start_draft(meeting, "en", actor=people["Secretary"]).body.get("en"))
     section = text.split("## 2. Any other business")[1]
     assert "**Decided by a show of hands** · Counted in the room" in section
     assert "Open the office on Saturdays\\." in section
