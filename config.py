@@ -3,6 +3,8 @@
 SECRET_KEY      signs sessions and CSRF tokens; generated into the instance folder when unset.
 DATABASE_URL    PostgreSQL (postgresql://…) or SQLite; default: SQLite in the instance folder.
 CONSULTA_INSTANCE  the data folder (database, secret, uploads); default: ./instance.
+CONSULTA_DOCUMENTS  where uploaded documents are kept; default: documents/ in the instance
+                  folder. App servers that share one database share this folder too.
 DOCUMENT_MAX_MB   largest document upload, in MB (default 10).
 MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS, MAIL_FROM  outgoing email.
 TRANSLATION_API_URL, TRANSLATION_API_KEY  a LibreTranslate-compatible service (optional).
@@ -48,6 +50,8 @@ class Config:
     # A member who opened a page at the start of a long meeting must still be able to submit it:
     # the CSRF token is tied to the session, not to the clock.
     WTF_CSRF_TIME_LIMIT = None
+    #: Uploaded documents (None: the instance folder's documents/).
+    DOCUMENTS_FOLDER = os.environ.get("CONSULTA_DOCUMENTS")
     #: Largest document accepted (bytes); larger uploads are refused with a clear message.
     DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "10")) * 1024 * 1024
     #: Requests beyond this are cut off before they reach the app (a plain "too large" page).

@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection
 
 from app.database import utcnow, write_intent
 from app.extensions import db
+from app.meetings.documents import storage_folder
 
 FORMAT = "consulta-backup"
 VERSION = 1
@@ -62,7 +63,7 @@ class Summary:
 
 
 def documents_folder() -> Path:
-    return Path(current_app.instance_path) / "documents"
+    return storage_folder()
 
 
 def _script() -> ScriptDirectory:

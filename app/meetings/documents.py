@@ -84,7 +84,9 @@ def clean_filename(name: str, content_type: str) -> str:
 
 
 def storage_folder() -> Path:
-    folder = Path(current_app.instance_path) / "documents"
+    """Where documents are kept: shared by every app server of the site (CONSULTA_DOCUMENTS)."""
+    configured = current_app.config.get("DOCUMENTS_FOLDER")
+    folder = Path(configured) if configured else Path(current_app.instance_path) / "documents"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -1,0 +1,208 @@
+"""Two app servers, one PostgreSQL database and one documents folder: a person signs in on
+one and goes on on the other, as behind a load balancer, and nothing is lost between them.
+
+Each server is a real gunicorn process with its own instance folder; they share only what
+the deployment guide says they share: DATABASE_URL, SECRET_KEY and CONSULTA_DOCUMENTS."""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from app.demo import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="app servers share a PostgreSQL database (make test-postgres)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def new_database(name: str) -> str:
+    base = make_url(os.environ["TEST_DATABASE_URL"])
+    database = f"{base.database}_{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    engine.dispose()
+    return base.set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def hosts(tmp_path):
+    url = new_database("hosts")
+    ports = [free_port(), free_port()]
+    shared = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "CONSULTA_BASE_URL": f"http://127.0.0.1:{ports[0]}",
+        "CONSULTA_DOCUMENTS": str(tmp_path / "documents"),
+    }
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")}
+
+    def env(name: str) -> dict:
+        return {**base_env, **shared, "CONSULTA_INSTANCE": str(tmp_path / name)}
+
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    for command in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run(  # noqa: S603 - our own commands
+            flask + command, env=env("a"), cwd=ROOT, check=True, capture_output=True
+        )
+    servers = [
+        subprocess.Popen(  # noqa: S603 - our own server
+            [str(BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            env=env(name),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, port in zip("ab", ports, strict=True)
+    ]
+    addresses = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for address in addresses:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(address + "/", timeout=2)  # noqa: S310 - loopback
+                    break
+                except (urllib.error.URLError, ConnectionError):
+                    time.sleep(0.1)
+        yield addresses, url
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+class Browser:
+    """A person's browser: one cookie jar for both servers (cookies do not depend on the
+    port), following redirects."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url: str) -> str:
+        with self.opener.open(url, timeout=10) as response:
+            self.url = response.geturl()
+            return response.read().decode()
+
+    def post(self, url: str, fields: dict, files: dict | None = None) -> str:
+        if files:
+            boundary = secrets.token_hex(8)
+            parts = []
+            for name, value in fields.items():
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                    f"{value}\r\n".encode()
+                )
+            for name, (filename, data) in files.items():
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                    f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+                    + data
+                    + b"\r\n"
+                )
+            body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            kind = f"multipart/form-data; boundary={boundary}"
+        else:
+            body = urllib.parse.urlencode(fields).encode()
+            kind = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": kind})  # noqa: S310
+        with self.opener.open(request, timeout=10) as response:
+            self.url = response.geturl()
+            return response.read().decode()
+
+
+def token(page: str) -> str:
+    found = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
+    assert found, "no form on the page"
+    return found.group(1)
+
+
+def sign_in(browser: Browser, host: str, email: str) -> None:
+    page = browser.get(host + "/sign-in")
+    browser.post(
+        host + "/sign-in", {"csrf_token": token(page), "email": email, "password": DEMO_PASSWORD}
+    )
+
+
+def test_a_member_signs_in_on_one_server_and_votes_through_the_other(hosts):
+    (a, b), url = hosts
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        poll_id = connection.scalar(
+            text("SELECT id FROM polls WHERE state = 'open' AND method = 'named' ORDER BY id")
+        )
+    member = Browser()
+    sign_in(member, a, "member03@demo.test")
+    # Signed in on B too: the session's row is in the shared database.
+    member.get(b + "/profile")
+    assert member.url == b + "/profile"
+
+    poll = f"/councils/demo-city/polls/{poll_id}"
+    page = member.get(b + poll)
+    # Confirm on B (the pending choice travels in the session cookie), vote through A.
+    confirm = member.post(b + poll + "/confirm", {"csrf_token": token(page), "choice": "no"})
+    assert member.url == b + poll + "/confirm" and 'name="choice" value="no"' in confirm
+    member.post(a + poll + "/vote", {"csrf_token": token(confirm), "choice": "no"})
+    assert member.url == a + poll
+    with engine.connect() as connection:
+        choices = connection.scalars(
+            text(
+                "SELECT b.choice FROM ballots b JOIN memberships m ON m.id = b.membership_id "
+                "JOIN users u ON u.id = m.user_id WHERE b.poll_id = :poll "
+                "AND u.email = 'member03@demo.test'"
+            ),
+            {"poll": poll_id},
+        ).all()
+    assert choices == ["no"]
+    engine.dispose()
+
+
+def test_a_document_uploaded_on_one_server_downloads_from_the_other(hosts):
+    (a, b), url = hosts
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        meeting_id = connection.scalar(
+            text("SELECT id FROM meetings WHERE state = 'published' ORDER BY starts_at")
+        )
+    secretary = Browser()
+    sign_in(secretary, a, "secretary@demo.test")
+    upload = f"/councils/demo-city/meetings/{meeting_id}/documents"
+    page = secretary.get(a + upload)
+    secretary.post(
+        a + upload,
+        {"csrf_token": token(page), "item": "0", "title": "Budget", "lang": "en"},
+        files={"file": ("budget.pdf", PDF)},
+    )
+    with engine.connect() as connection:
+        document_id, filename = connection.execute(
+            text("SELECT id, filename FROM documents ORDER BY id DESC")
+        ).first()
+    engine.dispose()
+    with urllib.request.urlopen(  # noqa: S310 - loopback
+        f"{b}/councils/demo-city/documents/{document_id}/{filename}", timeout=10
+    ) as response:
+        assert response.read() == PDF
