@@ -73,16 +73,20 @@ def deleted(kind: str, id: str, *, created: datetime, modified: datetime, **fiel
     return new(kind, id, created=created, modified=modified, deleted=True, **fields)
 
 
-def system(bodies: str) -> dict:
-    base = external_url("site.home")
-    return {
+def system(bodies: str, first: datetime | None, last: datetime | None) -> dict:
+    """The site; it dates from its first council and changes with each new one."""
+    obj = {
         "id": url("system"),
         "type": SCHEMA + "System",
         "oparlVersion": SCHEMA,
         "name": "Consulta",
         "body": bodies,
-        "website": base,
+        "website": external_url("site.home"),
     }
+    if first is not None and last is not None:
+        obj["created"] = stamp(first)
+        obj["modified"] = stamp(last)
+    return obj
 
 
 def body(council: Council) -> dict:
@@ -258,10 +262,24 @@ def meeting(record: Meeting, public: Public) -> dict:
     if record.state is MeetingState.cancelled:
         obj["cancelled"] = True
     if record.place:
-        obj["consulta:place"] = record.place
+        obj["location"] = location(record)
     if record.online_url:
         obj["consulta:onlineUrl"] = record.online_url
     return with_texts(obj, {"name": record.title, "consulta:cancelReason": record.cancel_reason})
+
+
+def location(record: Meeting) -> dict:
+    """Where a meeting takes place, as its officers wrote it (one line of free text)."""
+    slug = record.council.slug
+    return new(
+        "Location",
+        url("location", slug=slug, meeting_id=record.id),
+        created=record.created_at,
+        modified=record.updated_at,
+        description=record.place,
+        locality=record.council.municipality,
+        meetings=[url("meeting", slug=slug, meeting_id=record.id)],
+    )
 
 
 def _poll_event(poll: Poll, public: Public) -> dict | None:

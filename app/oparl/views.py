@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, g, request
+from sqlalchemy import func
 from werkzeug.exceptions import HTTPException
 
 from app.auth import Access, current_council, requires
@@ -118,7 +119,10 @@ def one(statement):
 @requires(Access.anyone)
 @stateless
 def system():
-    return answer(objects.system(objects.url("bodies")))
+    first, last = db.session.execute(
+        db.select(func.min(Council.created_at), func.max(Council.created_at))
+    ).one()
+    return answer(objects.system(objects.url("bodies"), first, last))
 
 
 @bp.get("/bodies")
@@ -221,6 +225,16 @@ def meeting(slug: str, meeting_id: int):
     council = current_council()
     record = one(queries.meetings(council).where(Meeting.id == meeting_id))
     return answer(objects.meeting(record, queries.public_context(council, meetings=[record])))
+
+
+@bp.get("/bodies/<slug>/meetings/<int:meeting_id>/location")
+@requires(Access.anyone)
+@stateless
+def location(slug: str, meeting_id: int):
+    record = one(queries.meetings(current_council()).where(Meeting.id == meeting_id))
+    if not record.place:
+        abort(404)
+    return answer(objects.location(record))
 
 
 @bp.get("/bodies/<slug>/agenda-items")

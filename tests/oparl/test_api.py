@@ -130,7 +130,7 @@ def test_a_crawler_finds_every_kind_valid_and_nothing_private(app, client, demo)
     kinds = {obj["type"].rsplit("/", 1)[1] for obj in objects.values()}
     assert kinds >= {
         "System", "Body", "Organization", "Person", "Membership", "Meeting", "AgendaItem",
-        "Paper", "Consultation", "File",
+        "Paper", "Consultation", "File", "Location",
     }  # fmt: skip
     assert all(id.startswith(API) for id in objects)
     everything = "\n".join(answers)
@@ -301,6 +301,9 @@ def test_votes_named_only_in_a_roll_call_and_only_once_published(
     assert "votes" not in secret
     assert {"option": "yes", "value": 2} in secret["counts"]
     assert "Unlisted Person" not in fetch(client, f"{API}bodies/{council.slug}/people")[1]
+    assert get(client, f"{API}bodies/{council.slug}/people/{unlisted.id}").status_code == 404
+    seat_url = f"{API}bodies/{council.slug}/memberships/{seats[1].id}"
+    assert get(client, seat_url).status_code == 404
 
 
 def test_a_proposal_declined_after_it_was_public_is_deleted(app, client, make_council):
