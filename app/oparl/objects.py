@@ -362,6 +362,7 @@ def agenda_item(item: AgendaItem, public: Public) -> dict:
             item.created_at,
             meeting_record.updated_at,
             outcome.updated_at if outcome else None,
+            public.item_changes.get(item.id),
             *(p.published_at for p in item.polls),
         ),
         meeting=url("meeting", slug=slug, meeting_id=item.meeting_id),

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, aliased, contains_eager, selectinload
 
+from app.audit import AuditEvent
 from app.councils.models import Council, Membership
 from app.extensions import db
 from app.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingState
@@ -37,6 +38,9 @@ class Kind:
     created: Moment
     #: Every moment that changes the object; ``modified`` is the latest of them.
     modified: tuple[Moment, ...]
+    #: Records whose changes leave no time on their row are dated by the audit trail: the
+    #: audited class's name and the record's id column.
+    audited: tuple[str, Moment] | None = None
 
     def filtered(self, statement: Select, filters: dict[str, datetime]) -> Select:
         """``created_since``/``created_until``/``modified_since``/``modified_until``."""
@@ -45,12 +49,24 @@ class Kind:
         if (until := filters.get("created_until")) is not None:
             statement = statement.where(self.created <= until)
         if (since := filters.get("modified_since")) is not None:
-            statement = statement.where(or_(*(moment >= since for moment in self.modified)))
+            changed = [moment >= since for moment in self.modified]
+            if self.audited is not None:
+                changed.append(self.audited[1].in_(self._audited_after(since, strictly=False)))
+            statement = statement.where(or_(*changed))
         if (until := filters.get("modified_until")) is not None:
-            statement = statement.where(
-                and_(*(or_(moment.is_(None), moment <= until) for moment in self.modified))
-            )
+            unchanged = [or_(moment.is_(None), moment <= until) for moment in self.modified]
+            if self.audited is not None:
+                unchanged.append(self.audited[1].not_in(self._audited_after(until, strictly=True)))
+            statement = statement.where(and_(*unchanged))
         return statement
+
+    def _audited_after(self, moment: datetime, *, strictly: bool) -> Select:
+        assert self.audited is not None
+        return select(AuditEvent.object_id).where(
+            AuditEvent.object_type == self.audited[0],
+            AuditEvent.object_id.is_not(None),
+            AuditEvent.at > moment if strictly else AuditEvent.at >= moment,
+        )
 
 
 def _latest_minutes_change() -> ColumnElement:
@@ -78,9 +94,11 @@ def _latest_result() -> ColumnElement:
 
 
 MEETING = Kind(Meeting.created_at, (Meeting.updated_at, _latest_minutes_change()))
+#: An item's edits and translations change only its own row, which keeps no time.
 AGENDA_ITEM = Kind(
     AgendaItem.created_at,
     (AgendaItem.created_at, Meeting.updated_at, _latest_outcome_change(), _latest_result()),
+    audited=(AgendaItem.__name__, AgendaItem.id),
 )
 PAPER = Kind(Proposal.created_at, (Proposal.updated_at,))
 FILE = Kind(Document.uploaded_at, (Document.uploaded_at, Document.removed_at))
@@ -219,13 +237,15 @@ class Public:
     minutes: dict[int, Minutes] = field(default_factory=dict)
     #: The ballots of roll-call votes whose results are published, by poll id.
     ballots: dict[int, list[Ballot]] = field(default_factory=lambda: defaultdict(list))
+    #: The latest change the audit trail records for each agenda item (``AGENDA_ITEM``).
+    item_changes: dict[int, datetime] = field(default_factory=dict)
 
 
 def public_context(
     council: Council, meetings: Sequence[Meeting] = (), items: Sequence[AgendaItem] = ()
 ) -> Public:
-    """The listed people of ``council``, and the minutes and roll calls of these meetings and
-    items: three statements, however many records the page holds."""
+    """The listed people of ``council``, and the minutes, roll calls and latest changes of
+    these meetings and items: four statements, however many records the page holds."""
     public = Public(council)
     public.listed_users = set(
         db.session.scalars(
@@ -243,6 +263,16 @@ def public_context(
         ):
             public.minutes[minutes.meeting_id] = minutes
     all_items = [*items, *(i for m in meetings for i in m.items)]
+    if all_items:
+        changes = db.session.execute(
+            select(AuditEvent.object_id, func.max(AuditEvent.at))
+            .where(
+                AuditEvent.object_type == AgendaItem.__name__,
+                AuditEvent.object_id.in_([i.id for i in all_items]),
+            )
+            .group_by(AuditEvent.object_id)
+        )
+        public.item_changes = {item_id: at for item_id, at in changes if item_id is not None}
     roll_calls = [
         p.id
         for i in all_items

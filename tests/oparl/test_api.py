@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, select
 from werkzeug.datastructures import FileStorage
 
+from app.audit import AuditEvent
 from app.auth import Role
 from app.councils.models import Membership
 from app.demo import seed_demo
@@ -368,3 +369,33 @@ def test_a_page_loads_in_a_fixed_number_of_statements(
         add_meeting(-days)
     after = {name: statements(f"{API}bodies/{council.slug}/{name}") for name in lists}
     assert after == before
+
+
+def test_an_item_translated_later_is_modified_since(
+    app, client, make_council, make_user, add_member, make_meeting
+):
+    from app.translate import services as translate
+
+    council = make_council("Council A")
+    translator = make_user("translator@a.example", display_name="Tess")
+    add_member(council, translator, Role.translator)
+    meeting = make_meeting(council, items=["Parks"], publish=True)
+    item = meeting.items[0]
+    long_ago = datetime(2020, 1, 1)
+    meeting.created_at = meeting.updated_at = item.created_at = long_ago
+    db.session.commit()
+    base = f"{API}bodies/{council.slug}/agenda-items"
+    since = "modified_since=2021-01-01T00:00:00Z"
+    assert fetch(client, f"{base}?modified_until=2021-01-01")[0]["data"] == []  # audit: today
+    for recorded in db.session.scalars(select(AuditEvent)):
+        recorded.at = long_ago
+    db.session.commit()
+    assert fetch(client, f"{base}?{since}")[0]["data"] == []
+    assert len(fetch(client, f"{base}?modified_until=2021-01-01")[0]["data"]) == 1
+
+    translate.save("item", item, "title", "fr", "Parcs", checked=True, user=translator)
+    db.session.commit()
+    (found,) = fetch(client, f"{base}?{since}")[0]["data"]
+    assert found["consulta:translations"]["name"]["texts"]["fr"] == "Parcs"
+    assert found["modified"] > "2021"
+    assert fetch(client, f"{base}?modified_until=2021-01-01")[0]["data"] == []
