@@ -112,7 +112,15 @@ def body(council: Council) -> dict:
         mainOrganization=url("organization", slug=slug),
     )
     obj["legislativeTerm"] = []
-    return with_texts(obj, {"name": council.name})
+    obj["consulta:languages"] = [language(code) for code in council.languages]
+    return with_texts(
+        obj,
+        {
+            "name": council.name,
+            "consulta:description": council.description,
+            "consulta:participation": council.participation,
+        },
+    )
 
 
 def organization(council: Council, listed: list[Membership]) -> dict:
@@ -418,6 +426,13 @@ def paper(proposal: Proposal) -> dict:
     obj["consulta:topic"] = proposal.topic.value
     obj["consulta:language"] = language(proposal.lang)
     obj["consulta:supporters"] = proposal.endorsement_count
+    answers = [
+        with_texts({"state": event.to_state, "date": stamp(event.at)}, {"text": event.answer})
+        for event in proposal.public_events
+        if event.answer
+    ]
+    if answers:
+        obj["consulta:answers"] = answers
     return with_texts(obj, {"name": proposal.title, "consulta:text": proposal.body})
 
 

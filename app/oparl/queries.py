@@ -165,7 +165,10 @@ def papers(council: Council) -> Select:
         .where(Proposal.council_id == council.id)
         .where(or_(Proposal.state.in_(PUBLIC_STATES), _was_public()))
         .order_by(Proposal.id)
-        .options(selectinload(Proposal.agenda_item).selectinload(AgendaItem.meeting))
+        .options(
+            selectinload(Proposal.agenda_item).selectinload(AgendaItem.meeting),
+            selectinload(Proposal.events),
+        )
     )
 
 
