@@ -89,13 +89,14 @@ def system(bodies: str, first: datetime | None, last: datetime | None) -> dict:
     return obj
 
 
-def body(council: Council) -> dict:
+def body(council: Council, changed: datetime | None = None) -> dict:
+    """A council as a body; ``changed``: its latest edit or translation (audit trail)."""
     slug = council.slug
     obj = new(
         "Body",
         url("body", slug=slug),
         created=council.created_at,
-        modified=council.created_at,
+        modified=latest(council.created_at, changed),
         system=url("system"),
         shortName=council.slug,
         website=external_url("site.council", slug=slug),

@@ -93,6 +93,8 @@ def _latest_result() -> ColumnElement:
     )
 
 
+#: A council's edits and translations change only its own row, which keeps no time.
+BODY = Kind(Council.created_at, (Council.created_at,), audited=(Council.__name__, Council.id))
 MEETING = Kind(Meeting.created_at, (Meeting.updated_at, _latest_minutes_change()))
 #: An item's edits and translations change only its own row, which keeps no time.
 AGENDA_ITEM = Kind(
@@ -229,6 +231,18 @@ def listed_seats(council: Council, user_id: int) -> list[Membership]:
     return list(db.session.scalars(memberships(council).where(Membership.user_id == user_id)))
 
 
+def latest_changes(model: type, ids: Sequence[int]) -> dict[int, datetime]:
+    """The latest change the audit trail records for each of these records."""
+    if not ids:
+        return {}
+    changes = db.session.execute(
+        select(AuditEvent.object_id, func.max(AuditEvent.at))
+        .where(AuditEvent.object_type == model.__name__, AuditEvent.object_id.in_(ids))
+        .group_by(AuditEvent.object_id)
+    )
+    return {record_id: at for record_id, at in changes if record_id is not None}
+
+
 @dataclass
 class Public:
     """What the objects of one page need besides their own rows, loaded once per page."""
@@ -266,16 +280,7 @@ def public_context(
         ):
             public.minutes[minutes.meeting_id] = minutes
     all_items = [*items, *(i for m in meetings for i in m.items)]
-    if all_items:
-        changes = db.session.execute(
-            select(AuditEvent.object_id, func.max(AuditEvent.at))
-            .where(
-                AuditEvent.object_type == AgendaItem.__name__,
-                AuditEvent.object_id.in_([i.id for i in all_items]),
-            )
-            .group_by(AuditEvent.object_id)
-        )
-        public.item_changes = {item_id: at for item_id, at in changes if item_id is not None}
+    public.item_changes = latest_changes(AgendaItem, [i.id for i in all_items])
     roll_calls = [
         p.id
         for i in all_items

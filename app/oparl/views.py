@@ -129,15 +129,20 @@ def system():
 @requires(Access.anyone)
 @stateless
 def bodies():
-    statement = db.select(Council).order_by(Council.id)
-    return listing(statement, None, lambda councils: [objects.body(c) for c in councils])
+    def serialize(councils: list[Council]) -> list[dict]:
+        changes = queries.latest_changes(Council, [c.id for c in councils])
+        return [objects.body(c, changes.get(c.id)) for c in councils]
+
+    return listing(db.select(Council).order_by(Council.id), queries.BODY, serialize)
 
 
 @bp.get("/bodies/<slug>")
 @requires(Access.anyone)
 @stateless
 def body(slug: str):
-    return answer(objects.body(current_council()))
+    council = current_council()
+    changed = queries.latest_changes(Council, [council.id]).get(council.id)
+    return answer(objects.body(council, changed))
 
 
 @bp.get("/bodies/<slug>/organizations")

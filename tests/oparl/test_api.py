@@ -399,3 +399,21 @@ def test_an_item_translated_later_is_modified_since(
     assert found["consulta:translations"]["name"]["texts"]["fr"] == "Parcs"
     assert found["modified"] > "2021"
     assert fetch(client, f"{base}?modified_until=2021-01-01")[0]["data"] == []
+
+
+def test_a_council_translated_later_is_a_modified_body(app, client, make_council, make_user):
+    from app.translate import services as translate
+
+    council = make_council("Council A")
+    council.created_at = datetime(2020, 1, 1)
+    for recorded in db.session.scalars(select(AuditEvent)):
+        recorded.at = council.created_at
+    db.session.commit()
+    since = f"{API}bodies?modified_since=2021-01-01T00:00:00Z"
+    assert fetch(client, since)[0]["data"] == []
+    translate.save("council", council, "name", "fr", "Conseil A", checked=True, user=make_user())
+    db.session.commit()
+    (body,) = fetch(client, since)[0]["data"]
+    assert body["consulta:translations"]["name"]["texts"]["fr"] == "Conseil A"
+    assert body["created"].startswith("2020-01-01")
+    assert body["modified"] > "2021"
