@@ -145,14 +145,17 @@ def organization(council: Council, listed: list[Membership]) -> dict:
     return with_texts(obj, {"name": council.name})
 
 
-def membership(seat: Membership, *, embedded: bool = False) -> dict:
+def membership(
+    seat: Membership, changed: datetime | None = None, *, embedded: bool = False
+) -> dict:
+    """A listed seat; ``changed``: its latest change (audit trail)."""
     slug = seat.council.slug
     end = seat.ended_at.date() if seat.ended_at else seat.term_end
     obj = new(
         "Membership",
         url("membership", slug=slug, membership_id=seat.id),
         created=seat.created_at,
-        modified=seat.created_at,
+        modified=latest(seat.created_at, changed),
         organization=url("organization", slug=slug),
         role=seat.role.value,
         startDate=seat.term_start.isoformat(),
@@ -164,7 +167,7 @@ def membership(seat: Membership, *, embedded: bool = False) -> dict:
     return obj
 
 
-def person(seats: list[Membership]) -> dict:
+def person(seats: list[Membership], changes: dict[int, datetime]) -> dict:
     """A person named in public: their name and their listed seats, nothing else."""
     first = seats[0]
     slug = first.council.slug
@@ -175,7 +178,7 @@ def person(seats: list[Membership]) -> dict:
         modified=max(seat.created_at for seat in seats),
         body=url("body", slug=slug),
         name=first.user.display_name,
-        membership=[membership(seat, embedded=True) for seat in seats],
+        membership=[membership(seat, changes.get(seat.id), embedded=True) for seat in seats],
     )
 
 

@@ -104,7 +104,12 @@ AGENDA_ITEM = Kind(
 )
 PAPER = Kind(Proposal.created_at, (Proposal.updated_at,))
 FILE = Kind(Document.uploaded_at, (Document.uploaded_at, Document.removed_at))
-MEMBERSHIP = Kind(Membership.created_at, (Membership.created_at,))
+#: A seat's changes (its role, its end, being listed) are dated by the audit trail.
+MEMBERSHIP = Kind(
+    Membership.created_at,
+    (Membership.created_at,),
+    audited=(Membership.__name__, Membership.id),
+)
 
 
 def person_kind(council: Council) -> Kind:

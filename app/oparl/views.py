@@ -176,7 +176,9 @@ def people(slug: str):
         statement = queries.memberships(council).where(Membership.user_id.in_(users))
         for seat in db.session.scalars(statement):
             seats[seat.user_id].append(seat)
-        return [objects.person(seats[m.user_id]) for m in firsts]
+        ids = [seat.id for group in seats.values() for seat in group]
+        changes = queries.latest_changes(Membership, ids)
+        return [objects.person(seats[m.user_id], changes) for m in firsts]
 
     return listing(queries.people(council), queries.person_kind(council), serialize)
 
@@ -188,18 +190,18 @@ def person(slug: str, user_id: int):
     seats = queries.listed_seats(current_council(), user_id)
     if not seats:
         abort(404)
-    return answer(objects.person(seats))
+    return answer(objects.person(seats, queries.latest_changes(Membership, [s.id for s in seats])))
 
 
 @bp.get("/bodies/<slug>/memberships")
 @requires(Access.anyone)
 @stateless
 def memberships(slug: str):
-    return listing(
-        queries.memberships(current_council()),
-        queries.MEMBERSHIP,
-        lambda seats: [objects.membership(m) for m in seats],
-    )
+    def serialize(seats: list[Membership]) -> list[dict]:
+        changes = queries.latest_changes(Membership, [m.id for m in seats])
+        return [objects.membership(m, changes.get(m.id)) for m in seats]
+
+    return listing(queries.memberships(current_council()), queries.MEMBERSHIP, serialize)
 
 
 @bp.get("/bodies/<slug>/memberships/<int:membership_id>")
@@ -207,7 +209,9 @@ def memberships(slug: str):
 @stateless
 def membership(slug: str, membership_id: int):
     statement = queries.memberships(current_council()).where(Membership.id == membership_id)
-    return answer(objects.membership(one(statement)))
+    seat = one(statement)
+    changed = queries.latest_changes(Membership, [seat.id]).get(seat.id)
+    return answer(objects.membership(seat, changed))
 
 
 @bp.get("/bodies/<slug>/meetings")

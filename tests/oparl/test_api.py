@@ -417,3 +417,26 @@ def test_a_council_translated_later_is_a_modified_body(app, client, make_council
     assert body["consulta:translations"]["name"]["texts"]["fr"] == "Conseil A"
     assert body["created"].startswith("2020-01-01")
     assert body["modified"] > "2021"
+
+
+def test_a_member_who_agrees_to_be_listed_appears_as_modified(
+    app, client, make_council, make_user, add_member
+):
+    from app.councils import services as councils
+
+    council = make_council("Council A")
+    seat = add_member(council, make_user(display_name="Late Lister"), Role.member)
+    seat.created_at = datetime(2020, 1, 1)
+    for recorded in db.session.scalars(select(AuditEvent)):
+        recorded.at = seat.created_at
+    db.session.commit()
+    since = f"{API}bodies/{council.slug}/memberships?modified_since=2021-01-01T00:00:00Z"
+    assert fetch(client, since)[0]["data"] == []
+    councils.set_listed(seat, True)
+    db.session.commit()
+    (found,) = fetch(client, since)[0]["data"]
+    assert found["created"].startswith("2020-01-01")
+    assert found["modified"] > "2021"
+    (person,) = fetch(client, f"{API}bodies/{council.slug}/people")[0]["data"]
+    assert person["name"] == "Late Lister"
+    assert person["membership"][0]["modified"] == found["modified"]
