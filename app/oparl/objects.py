@@ -148,14 +148,19 @@ def organization(council: Council, listed: list[Membership]) -> dict:
 def membership(
     seat: Membership, changed: datetime | None = None, *, embedded: bool = False
 ) -> dict:
-    """A listed seat; ``changed``: its latest change (audit trail)."""
+    """A listed seat; ``changed``: its latest change (audit trail). A seat no longer listed
+    is deleted: nothing about it is public any more."""
     slug = seat.council.slug
+    id = url("membership", slug=slug, membership_id=seat.id)
+    modified = latest(seat.created_at, changed)
+    if not seat.listed:
+        return deleted("Membership", id, created=seat.created_at, modified=modified)
     end = seat.ended_at.date() if seat.ended_at else seat.term_end
     obj = new(
         "Membership",
-        url("membership", slug=slug, membership_id=seat.id),
+        id,
         created=seat.created_at,
-        modified=latest(seat.created_at, changed),
+        modified=modified,
         organization=url("organization", slug=slug),
         role=seat.role.value,
         startDate=seat.term_start.isoformat(),
@@ -168,17 +173,24 @@ def membership(
 
 
 def person(seats: list[Membership], changes: dict[int, datetime]) -> dict:
-    """A person named in public: their name and their listed seats, nothing else."""
+    """A person named in public: their name and their listed seats, nothing else; deleted
+    when none of their seats is listed any more."""
     first = seats[0]
     slug = first.council.slug
+    id = url("person", slug=slug, user_id=first.user_id)
+    created = min(seat.created_at for seat in seats)
+    modified = latest(*(latest(seat.created_at, changes.get(seat.id)) for seat in seats))
+    listed = [seat for seat in seats if seat.listed]
+    if not listed:
+        return deleted("Person", id, created=created, modified=modified)
     return new(
         "Person",
-        url("person", slug=slug, user_id=first.user_id),
-        created=min(seat.created_at for seat in seats),
-        modified=max(seat.created_at for seat in seats),
+        id,
+        created=created,
+        modified=modified,
         body=url("body", slug=slug),
         name=first.user.display_name,
-        membership=[membership(seat, changes.get(seat.id), embedded=True) for seat in seats],
+        membership=[membership(seat, changes.get(seat.id), embedded=True) for seat in listed],
     )
 
 

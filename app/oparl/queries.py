@@ -113,18 +113,21 @@ MEMBERSHIP = Kind(
 
 
 def person_kind(council: Council) -> Kind:
-    """A person is listed from their first listed seat; a later one modifies them."""
+    """A person dates from their first public seat, and changes with any of those seats."""
     seat = aliased(Membership)
-    latest = (
-        select(func.max(seat.created_at))
-        .where(
-            seat.user_id == Membership.user_id,
-            seat.council_id == council.id,
-            seat.listed.is_(True),
-        )
+    theirs = and_(
+        seat.user_id == Membership.user_id,
+        seat.council_id == council.id,
+        or_(seat.listed.is_(True), _once_listed(seat)),
+    )
+    latest_seat = select(func.max(seat.created_at)).where(theirs).scalar_subquery()
+    latest_change = (
+        select(func.max(AuditEvent.at))
+        .join(seat, AuditEvent.object_id == seat.id)
+        .where(AuditEvent.object_type == Membership.__name__, theirs)
         .scalar_subquery()
     )
-    return Kind(Membership.created_at, (latest,))
+    return Kind(Membership.created_at, (latest_seat, latest_change))
 
 
 ITEM_LOADING = (
@@ -222,18 +225,45 @@ def memberships(council: Council) -> Select:
     )
 
 
+def _once_listed(seat=Membership) -> ColumnElement:
+    """Seats whose member agreed to be listed at some time (the audit trail says so)."""
+    return seat.id.in_(
+        select(AuditEvent.object_id).where(
+            AuditEvent.object_type == Membership.__name__,
+            AuditEvent.action == "membership.listing_changed",
+            AuditEvent.details["listed"].as_boolean().is_(True),
+        )
+    )
+
+
+def seats(council: Council) -> Select:
+    """Listed seats, and those listed once whose member withdrew the consent: these are
+    answered ``deleted``, so that those who copied a name learn to remove it."""
+    return (
+        select(Membership)
+        .where(
+            Membership.council_id == council.id,
+            or_(Membership.listed.is_(True), _once_listed()),
+        )
+        .order_by(Membership.id)
+    )
+
+
 def people(council: Council) -> Select:
-    """The people holding a listed seat, as their (listed) memberships."""
+    """The people holding a seat of ``seats``, as their first such seat."""
     first = (
         select(func.min(Membership.id))
-        .where(Membership.council_id == council.id, Membership.listed.is_(True))
+        .where(
+            Membership.council_id == council.id,
+            or_(Membership.listed.is_(True), _once_listed()),
+        )
         .group_by(Membership.user_id)
     )
-    return memberships(council).where(Membership.id.in_(first))
+    return seats(council).where(Membership.id.in_(first))
 
 
-def listed_seats(council: Council, user_id: int) -> list[Membership]:
-    return list(db.session.scalars(memberships(council).where(Membership.user_id == user_id)))
+def seats_of(council: Council, user_id: int) -> list[Membership]:
+    return list(db.session.scalars(seats(council).where(Membership.user_id == user_id)))
 
 
 def latest_changes(model: type, ids: Sequence[int]) -> dict[int, datetime]:

@@ -173,7 +173,7 @@ def people(slug: str):
     def serialize(firsts: list[Membership]) -> list[dict]:
         seats = defaultdict(list)
         users = {m.user_id for m in firsts}
-        statement = queries.memberships(council).where(Membership.user_id.in_(users))
+        statement = queries.seats(council).where(Membership.user_id.in_(users))
         for seat in db.session.scalars(statement):
             seats[seat.user_id].append(seat)
         ids = [seat.id for group in seats.values() for seat in group]
@@ -187,7 +187,7 @@ def people(slug: str):
 @requires(Access.anyone)
 @stateless
 def person(slug: str, user_id: int):
-    seats = queries.listed_seats(current_council(), user_id)
+    seats = queries.seats_of(current_council(), user_id)
     if not seats:
         abort(404)
     return answer(objects.person(seats, queries.latest_changes(Membership, [s.id for s in seats])))
@@ -201,14 +201,14 @@ def memberships(slug: str):
         changes = queries.latest_changes(Membership, [m.id for m in seats])
         return [objects.membership(m, changes.get(m.id)) for m in seats]
 
-    return listing(queries.memberships(current_council()), queries.MEMBERSHIP, serialize)
+    return listing(queries.seats(current_council()), queries.MEMBERSHIP, serialize)
 
 
 @bp.get("/bodies/<slug>/memberships/<int:membership_id>")
 @requires(Access.anyone)
 @stateless
 def membership(slug: str, membership_id: int):
-    statement = queries.memberships(current_council()).where(Membership.id == membership_id)
+    statement = queries.seats(current_council()).where(Membership.id == membership_id)
     seat = one(statement)
     changed = queries.latest_changes(Membership, [seat.id]).get(seat.id)
     return answer(objects.membership(seat, changed))

@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.audit import AuditEvent
 from app.auth import Role
+from app.councils import services as councils
 from app.councils.models import Membership
 from app.demo import seed_demo
 from app.extensions import db
@@ -270,6 +271,8 @@ def test_votes_named_only_in_a_roll_call_and_only_once_published(
     unlisted = make_user("unlisted@a.example", display_name="Unlisted Person")
     seats = [add_member(council, listed, Role.member), add_member(council, unlisted, Role.member)]
     seats[0].listed = True
+    # Hiding a name that was never shown leaves no trace in the API.
+    councils.set_listed(seats[1], False)
     meeting = make_meeting(council, items=["Parks", "Budget"], start=True)
     for seat in seats:
         meetings.set_presence(meeting, seat, Presence.present)
@@ -422,8 +425,6 @@ def test_a_council_translated_later_is_a_modified_body(app, client, make_council
 def test_a_member_who_agrees_to_be_listed_appears_as_modified(
     app, client, make_council, make_user, add_member
 ):
-    from app.councils import services as councils
-
     council = make_council("Council A")
     seat = add_member(council, make_user(display_name="Late Lister"), Role.member)
     seat.created_at = datetime(2020, 1, 1)
@@ -440,3 +441,15 @@ def test_a_member_who_agrees_to_be_listed_appears_as_modified(
     (person,) = fetch(client, f"{API}bodies/{council.slug}/people")[0]["data"]
     assert person["name"] == "Late Lister"
     assert person["membership"][0]["modified"] == found["modified"]
+    # Withdrawing the consent: the seat and the person are deleted, and the name is gone.
+    councils.set_listed(seat, False)
+    db.session.commit()
+    for url in (found["id"], person["id"], since, f"{API}bodies/{council.slug}/people"):
+        data, text = fetch(client, url)
+        assert "Late Lister" not in text
+        for obj in data.get("data", [data]):
+            validate(obj)
+            assert obj["deleted"] is True
+            assert set(obj) == {"id", "type", "created", "modified", "deleted"}
+    organization, _text = fetch(client, f"{API}bodies/{council.slug}/organization")
+    assert "membership" not in organization
