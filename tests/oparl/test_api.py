@@ -160,6 +160,9 @@ def test_a_crawler_finds_every_kind_valid_and_nothing_private(app, client, demo)
 
     meetings_found = [o for o in objects.values() if o["type"].endswith("/Meeting")]
     assert all(o["meetingState"] != "draft" for o in meetings_found)
+    assert all("consulta:stepFree" in o for o in meetings_found)
+    bodies = [o for o in objects.values() if o["type"].endswith("/Body")]
+    assert all(o["consulta:translations"]["consulta:description"]["texts"] for o in bodies)
     assert any("resultsProtocol" in o for o in meetings_found)
     files = [o for o in objects.values() if o["type"].endswith("/File")]
     assert any(o.get("deleted") for o in files)
