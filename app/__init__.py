@@ -56,6 +56,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.councils.views import bp as councils_bp
     from app.meetings.views import blueprints as meetings_blueprints
     from app.minutes.views import bp as minutes_bp
+    from app.oparl.views import bp as oparl_bp
     from app.proposals.views import bp as proposals_bp
     from app.site.views import bp as site_bp
     from app.translate.views import bp as translate_bp
@@ -70,6 +71,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         minutes_bp,
         translate_bp,
         site_bp,
+        oparl_bp,
     ]:
         app.register_blueprint(blueprint)
     check_access_declared(app)

@@ -3,7 +3,8 @@
 from urllib.parse import urlencode
 
 from babel.units import format_unit
-from flask import Flask, request
+from flask import Flask, current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from app.auth import Permission, can
@@ -56,13 +57,35 @@ def file_size(size: int) -> str:
     )
 
 
+def stateless(view):
+    """Mark a view whose answer is the same for everyone and sets no cookie: neither the
+    session nor a language chosen with ?lang= is saved (open data read by other programs)."""
+    view.stateless = True
+    return view
+
+
+def is_stateless() -> bool:
+    if not has_request_context() or request.endpoint is None:
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), "stateless", False)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed cookies, as Flask's, except on stateless views (``stateless``)."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        return not is_stateless() and super().should_set_cookie(app, session)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+
     # A language chosen with ?lang= is remembered in a cookie only: a GET never writes (pages
     # are prefetched and embedded by other sites); the profile's language changes on its form.
     @app.after_request
     def headers(response):
         chosen = requested_locale()
-        if chosen and request.cookies.get(LANG_COOKIE) != chosen:
+        if chosen and request.cookies.get(LANG_COOKIE) != chosen and not is_stateless():
             remember_language(response, chosen)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
