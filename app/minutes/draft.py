@@ -88,8 +88,14 @@ def _attendance(meeting: Meeting, zone: str):
     def at(moment) -> str:
         return format_local(moment, zone, "short", "time")
 
+    unnamed = {presence: 0 for presence in Presence}
     for line in record:
         presence = line.presence or Presence.absent
+        # Minutes are public: only members who agreed to be listed are named, as on the
+        # meeting's page; the others are counted (absent members only ever are).
+        if not line.listed or presence is Presence.absent:
+            unnamed[presence] += 1
+            continue
         entry = escape(line.name)
         if presence is Presence.present and len(line.periods) > 1:
             stays = [
@@ -114,7 +120,14 @@ def _attendance(meeting: Meeting, zone: str):
         Presence.absent: lambda n: ngettext("Absent (%(num)s)", "Absent (%(num)s)", n),
     }
     for presence, names in by_presence.items():
-        heading = "**" + headings[presence](len(names)) + "**"
+        count = len(names) + unnamed[presence]
+        heading = "**" + headings[presence](count) + "**"
+        if unnamed[presence] and names:
+            names = names + [
+                ngettext(
+                    "and %(num)s other member", "and %(num)s other members", unnamed[presence]
+                )
+            ]
         yield heading + (": " + "; ".join(names) + "." if names else "")
         yield ""
 

@@ -26,7 +26,8 @@ def closed_meeting(make_council, make_user, add_member, make_meeting):
         ("Translator", Role.translator),
     ]:
         people[name] = make_user(f"{name.lower()}@a.example", display_name=name)
-        add_member(council, people[name], role)
+        # Everyone agreed to be named in public, except Dmytro.
+        add_member(council, people[name], role).listed = name != "Dmytro"
     meeting = make_meeting(council, items=["Housing advice", "Any other business"], start=True)
     by_name = {m.user.display_name: m for m in council.current_memberships}
     for name in ["Chair", "Secretary", "Amina", "Bohdan"]:

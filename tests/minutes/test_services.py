@@ -46,8 +46,8 @@ def test_the_draft_says_who_came_and_how_each_vote_went(closed_meeting):
         f"{local_time(back.arrived_at)}–{local_time(back.left_at)})",
     ]
     assert "**Excused (1)**: " in text and "Chloé." in text
-    # Absent: the member nobody marked (translators attend without a seat: not listed).
-    assert "**Absent (1)**: Dmytro." in text
+    # Absent: the member nobody marked, counted, never named (translators are not listed).
+    assert "**Absent (1)**\n" in text and "Dmytro" not in text
     assert "## 1. Housing advice" in text
     assert "Vote: Send the advice to the city?" in text
     assert "- Yes: 2" in text and "- No: 1" in text and "- Abstain: 0" in text
@@ -193,3 +193,15 @@ def test_outcomes_recorded_by_hand_are_in_the_draft(closed_meeting):
     assert "3 hands counted; 4 voting members were present." in section
     assert "- **Adopted**" in section
     assert "[Summary of the discussion]" not in section
+
+
+def test_members_who_did_not_agree_to_be_listed_are_counted_not_named(closed_meeting):
+    people, meeting = closed_meeting["people"], closed_meeting["meeting"]
+    bohdan = meeting.council.current_membership_of(people["Bohdan"])
+    bohdan.listed = False
+    db.session.commit()
+    text = plain(services.start_draft(meeting, "en", actor=people["Secretary"]).body.get("en"))
+    assert "Bohdan" not in text.split("# Agenda")[0]
+    assert "**Present (4)**: " in text and "; and 1 other member." in text
+    # A roll call is public by its nature: the vote names who voted what, as its page does.
+    assert "Voted No: Bohdan" in text
