@@ -54,6 +54,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from app.accounts.views import bp as accounts_bp
     from app.councils.views import bp as councils_bp
+    from app.health import bp as health_bp
     from app.meetings.views import blueprints as meetings_blueprints
     from app.minutes.views import bp as minutes_bp
     from app.proposals.views import bp as proposals_bp
@@ -70,6 +71,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         minutes_bp,
         translate_bp,
         site_bp,
+        health_bp,
     ]:
         app.register_blueprint(blueprint)
     check_access_declared(app)
