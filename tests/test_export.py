@@ -274,3 +274,20 @@ def test_the_export_takes_no_write_lock(app, demo, tmp_path, monkeypatch):
     monkeypatch.setattr(export.records, "extract", extract_while_someone_writes)
     assert run_export(app, str(tmp_path / "x.zip")).exit_code == 0
     assert seen
+
+
+def test_a_document_removed_during_the_export_is_left_out(app, demo, tmp_path, monkeypatch):
+    original = export.records.extract
+
+    def extract_then_remove(councils):
+        found = original(councils)
+        for _name, document in found.documents:
+            meetings.document_path(document).unlink()
+        return found
+
+    monkeypatch.setattr(export.records, "extract", extract_then_remove)
+    path = tmp_path / "x.zip"
+    assert run_export(app, str(path)).exit_code == 0
+    files = read_zip(path)
+    assert [d["file"] for d in json_rows(files, "documents")] == [None]
+    assert not [name for name in files if name.startswith("documents/")]

@@ -58,8 +58,9 @@ def test_503_when_the_database_does_not_answer(app, client, monkeypatch):
     def unreachable(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(db.engine, "connect", unreachable)
-    response = client.get("/healthz")
+    with monkeypatch.context() as patch:  # undone before the fixtures clean the database
+        patch.setattr(db.engine, "connect", unreachable)
+        response = client.get("/healthz")
     assert response.status_code == 503
     body = response.get_json()
     assert body["database"] == "unreachable" and body["status"] == "error"

@@ -129,17 +129,13 @@ def _write(path: Path, council_slug: str | None) -> Summary:
         revision = schema_revision(db.session.connection())
         found = records.extract(councils)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            copied = _copy_documents(archive, found.documents)
             for table in found.tables:
+                if table.name == "documents":
+                    for row in table.rows:
+                        row["file"] = row["file"] if row["file"] in copied else None
                 archive.writestr(f"csv/{table.name}.csv", _csv(table))
                 archive.writestr(f"json/{table.name}.json", _json(table))
-            documents = 0
-            for name, document in found.documents:
-                with (
-                    document_path(document).open("rb") as source,
-                    archive.open(name, "w", force_zip64=True) as member,
-                ):
-                    shutil.copyfileobj(source, member, 1 << 20)
-                documents += 1
             for name, minutes, withheld in found.minutes:
                 archive.writestr(name, _pdf(minutes, withheld))
             archive.writestr(README, _readme(found, councils, revision))
@@ -147,10 +143,25 @@ def _write(path: Path, council_slug: str | None) -> Summary:
         path,
         len(councils),
         {table.name: len(table.rows) for table in found.tables},
-        documents,
+        len(copied),
         len(found.minutes),
         0,
     )
+
+
+def _copy_documents(archive: zipfile.ZipFile, documents) -> set[str]:
+    """The documents' files, streamed; one removed since the snapshot is left out (its row
+    then names no file)."""
+    copied = set()
+    for name, document in documents:
+        try:
+            source = document_path(document).open("rb")
+        except FileNotFoundError:
+            continue
+        with source, archive.open(name, "w", force_zip64=True) as member:
+            shutil.copyfileobj(source, member, 1 << 20)
+        copied.add(name)
+    return copied
 
 
 def _ordered(table: records.Table) -> list[dict]:
