@@ -133,10 +133,11 @@ def export_command(path: Path, slug: str | None) -> None:
         done = export.export(path, slug)
     except export.ExportError as error:
         raise click.ClickException(str(error)) from error
-    rows = ", ".join(f"{count} {name}" for name, count in done.rows.items())
+    rows = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in done.rows.items())
+    size = f"{done.size / 1e6:.1f} MB" if done.size >= 1e6 else f"{done.size / 1e3:.0f} kB"
     click.echo(
-        f"Open data written: {done.path} ({done.size / 1e6:.1f} MB; {done.councils} "
-        f"council(s): {rows}; {done.documents} document files, {done.minutes} minutes PDFs)."
+        f"Open data written: {done.path} ({size}). Rows: {rows}; files: {done.documents} "
+        f"documents, {done.minutes} minutes as PDF."
     )
 
 

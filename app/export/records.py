@@ -292,7 +292,7 @@ def _proposals(ids: list[int], meetings: list[Meeting], languages: list[str]) ->
         row: dict = {
             "id": proposal.id,
             "council_id": proposal.council_id,
-            "reference": proposal.reference,
+            "reference": proposal.reference,  # not a secret: the minutes cite proposals by it
         }
         _put_texts(row, "title", proposal.title, languages)
         _put_texts(row, "body", proposal.body, languages)
