@@ -54,6 +54,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from app.accounts.views import bp as accounts_bp
     from app.councils.views import bp as councils_bp
+    from app.health import bp as health_bp
     from app.meetings.views import blueprints as meetings_blueprints
     from app.minutes.views import bp as minutes_bp
     from app.oparl.views import bp as oparl_bp
@@ -72,6 +73,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         translate_bp,
         site_bp,
         oparl_bp,
+        health_bp,
     ]:
         app.register_blueprint(blueprint)
     check_access_declared(app)

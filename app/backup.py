@@ -70,11 +70,13 @@ def _script() -> ScriptDirectory:
     return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
 
 
-def _revision(connection: Connection) -> str | None:
+def schema_revision(connection: Connection) -> str | None:
+    """The schema revision the database is at (None: it has no migrations recorded)."""
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _head() -> str:
+def head_revision() -> str:
+    """The newest schema revision this code knows."""
     head = _script().get_current_head()
     assert head is not None
     return head
@@ -83,8 +85,8 @@ def _head() -> str:
 def is_behind() -> bool:
     """Whether the database has a schema older than the code's (an upgrade is due)."""
     with db.engine.connect() as connection:
-        revision = _revision(connection)
-    return revision is not None and revision != _head()
+        revision = schema_revision(connection)
+    return revision is not None and revision != head_revision()
 
 
 # Values as JSON, and back
@@ -182,7 +184,7 @@ def _write(path: Path) -> Summary:
             if connection.dialect.name == "postgresql":
                 connection = connection.execution_options(isolation_level="REPEATABLE READ")
             with connection.begin():
-                revision = _revision(connection)
+                revision = schema_revision(connection)
                 if revision is None:
                     raise BackupError(
                         "The database has no schema yet: there is nothing to back up."
@@ -317,7 +319,9 @@ def restore(path: Path) -> Summary:
         rows = _insert_rows(archive, manifest)
         documents = _extract_documents(archive, manifest, folder)
     upgrade()
-    return Summary(path, _head(), rows, len(manifest["rows"]), documents, path.stat().st_size)
+    return Summary(
+        path, head_revision(), rows, len(manifest["rows"]), documents, path.stat().st_size
+    )
 
 
 def _drop_everything() -> None:

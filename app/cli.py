@@ -1,4 +1,5 @@
-"""Commands: flask --app wsgi seed-demo | create-admin | translate … | backup | restore"""
+"""Commands: flask --app wsgi seed-demo | create-admin | translate … | backup | restore |
+export"""
 
 import getpass
 import re
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(export_command)
 
 
 @click.command("seed-demo")
@@ -115,6 +117,27 @@ def restore_command(path: Path) -> None:
     click.echo(
         f"Restored {done.rows} rows in {done.tables} tables and {done.documents} documents "
         f"from {path}; the database is now at schema {done.revision}."
+    )
+
+
+@click.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--council", "slug", help="Only the council with this slug (default: every council).")
+def export_command(path: Path, slug: str | None) -> None:
+    """Write the public data of the councils as open data: one ZIP file (or a timestamped
+    file in PATH when it is a folder) with CSV and JSON tables, the public documents and the
+    published minutes as PDF. Safe while the site runs and people vote."""
+    from app import export
+
+    try:
+        done = export.export(path, slug)
+    except export.ExportError as error:
+        raise click.ClickException(str(error)) from error
+    rows = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in done.rows.items())
+    size = f"{done.size / 1e6:.1f} MB" if done.size >= 1e6 else f"{done.size / 1e3:.0f} kB"
+    click.echo(
+        f"Open data written: {done.path} ({size}). Rows: {rows}; files: {done.documents} "
+        f"documents, {done.minutes} minutes as PDF."
     )
 
 

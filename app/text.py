@@ -92,3 +92,13 @@ def fold_for_search(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", bare.translate(_ARABIC_VARIANTS))
+
+
+#: A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value) -> str:
+    """A CSV cell as text, never a formula: a spreadsheet runs "=…", "+…", "-…" and "@…"."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -12,6 +12,7 @@ from flask_login import current_user
 from app.auth import Access, current_council, requires
 from app.extensions import db
 from app.proposals.models import Topic
+from app.text import spreadsheet_cell
 from app.urls import external_url
 from app.voting import register, services, tally
 from app.voting.models import OutcomeKind
@@ -22,8 +23,6 @@ PER_PAGE = 20
 #: The feed's newest entries.
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
-#: A cell a spreadsheet would run as a formula starts with one of these.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.get("/decisions")
@@ -66,12 +65,6 @@ def _all_decisions(council, filters, limit=None) -> list[register.Decision]:
         statement = statement.limit(limit)
     items = db.session.scalars(statement).unique().all()
     return register.decisions_of(_entries(items, council))
-
-
-def _cell(value) -> str:
-    """A cell as text, never a formula: a spreadsheet runs "=…", "+…", "-…" and "@…"."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _counts(decision: register.Decision) -> tuple[str, str, str, str]:
@@ -177,7 +170,7 @@ def decisions_csv(slug: str):
         ]
     )
     for decision in _all_decisions(council, filters):
-        writer.writerow([_cell(value) for value in _row(council, decision)])
+        writer.writerow([spreadsheet_cell(value) for value in _row(council, decision)])
     response = Response("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{council.slug}-decisions.csv"'
     return response
