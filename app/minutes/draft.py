@@ -124,9 +124,7 @@ def _attendance(meeting: Meeting, zone: str):
         heading = "**" + headings[presence](count) + "**"
         if unnamed[presence] and names:
             names = names + [
-                ngettext(
-                    "and %(num)s other member", "and %(num)s other members", unnamed[presence]
-                )
+                ngettext("and %(num)s other member", "and %(num)s other members", unnamed[presence])
             ]
         yield heading + (": " + "; ".join(names) + "." if names else "")
         yield ""
