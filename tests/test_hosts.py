@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -82,12 +81,15 @@ def hosts(tmp_path):
     addresses = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         for address in addresses:
-            for _ in range(100):
+            ready_by = time.monotonic() + 60  # a loaded machine starts a server slowly
+            while True:
                 try:
-                    urllib.request.urlopen(address + "/", timeout=2)  # noqa: S310 - loopback
+                    urllib.request.urlopen(address + "/", timeout=10)  # noqa: S310 - loopback
                     break
-                except (urllib.error.URLError, ConnectionError):
-                    time.sleep(0.1)
+                except OSError:  # refused, reset or timed out: not serving yet
+                    if time.monotonic() > ready_by:
+                        raise
+                    time.sleep(0.2)
         yield addresses, url
     finally:
         for server in servers:
@@ -104,7 +106,7 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def get(self, url: str) -> str:
-        with self.opener.open(url, timeout=10) as response:
+        with self.opener.open(url, timeout=30) as response:
             self.url = response.geturl()
             return response.read().decode()
 
@@ -130,7 +132,7 @@ class Browser:
             body = urllib.parse.urlencode(fields).encode()
             kind = "application/x-www-form-urlencoded"
         request = urllib.request.Request(url, data=body, headers={"Content-Type": kind})  # noqa: S310
-        with self.opener.open(request, timeout=10) as response:
+        with self.opener.open(request, timeout=30) as response:
             self.url = response.geturl()
             return response.read().decode()
 
@@ -203,6 +205,6 @@ def test_a_document_uploaded_on_one_server_downloads_from_the_other(hosts):
         ).first()
     engine.dispose()
     with urllib.request.urlopen(  # noqa: S310 - loopback
-        f"{b}/councils/demo-city/documents/{document_id}/{filename}", timeout=10
+        f"{b}/councils/demo-city/documents/{document_id}/{filename}", timeout=30
     ) as response:
         assert response.read() == PDF
