@@ -237,3 +237,43 @@ def test_a_zip_file_and_no_overwriting(app, demo, tmp_path):
     again = app.test_cli_runner().invoke(args=["archive", "--zip", str(path)])
     assert again.exit_code != 0 and "exists already" in again.output
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_links_written_by_hand_stay_inside_the_archive(app, demo):
+    from app.archive import scope_of
+    from app.archive.rewrite import rewrite_page
+
+    scope = scope_of([demo])
+    here = crawl.Address(
+        "proposals.proposal", demo.slug, f"/councils/{demo.slug}/proposals/1", "en"
+    )
+    base = app.config["BASE_URL"]
+    document = scope.address(f"/councils/{demo.slug}/documents/1/%2e%2e", here)
+    assert document is not None and document.file() == f"{demo.slug}/documents/1/document"
+    assert scope.address("/static/%2e%2e/%2e%2e/config.py", here) is None
+    assert scope.address(f"/councils/{demo.slug}/proposals?q=secret", here) is None
+    assert scope.address(f"/councils/{demo.slug}/proposals/new", here) is None
+    assert scope.address(f"/councils/{demo.slug}/meetings?lang=es", here) is None
+    moved = scope.address(f"{base}/councils/{demo.slug}/meetings?page=1&lang=ar", here)
+    assert moved == crawl.Address(
+        "meetings.meetings", demo.slug, f"/councils/{demo.slug}/meetings", "ar"
+    )
+    assert not scope.is_ours("https://example.org/x") and not scope.is_ours("#main")
+    assert not scope.is_ours("mailto:someone@example.org")
+
+    page = (
+        '<link rel="alternate" href="/feed"><main><a href="/x" class="button">Go</a>'
+        '<p data-poll-status="/status.json" data-poll-state="open">3</p>'
+        '<form method="post"><input name="a"><form></form><button>Send</button></form>'
+        '<a href="https://example.org/">There</a></main>'
+    )
+    done = rewrite_page(
+        page,
+        lambda link: None if link.startswith("/") else link,
+        form_note="Archived.",
+        banner="Saved.",
+    )
+    assert done == (
+        '<main><p class="notice">Saved.</p><span>Go</span><p data-poll-state="open">3</p>'
+        '<p class="notice">Archived.</p><a href="https://example.org/">There</a></main>'
+    )

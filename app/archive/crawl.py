@@ -100,6 +100,15 @@ class Scope:
         """The archived address ``link`` (found on the page ``base``) leads to, or None when
         it leads out of the archive. Another site's link or a fragment is not an address of
         ours: ``is_ours`` says which."""
+        found = self._address(link, base)
+        try:
+            if found is not None:
+                found.file()
+        except ValueError:
+            return None  # a link written by hand to a name no file may have
+        return found
+
+    def _address(self, link: str, base: Address) -> Address | None:
         parts = urlsplit(urljoin(base.path, self.relative(link)))
         path = parts.path
         try:
@@ -123,7 +132,7 @@ class Scope:
         if endpoint in PAGED and page is not None:
             if not page.isdigit() or int(page) < 1:
                 return None
-            return Address(endpoint, slug, path, lang, int(page))
+            return Address(endpoint, slug, path, lang, int(page) if int(page) > 1 else None)
         if page is not None or endpoint not in PAGES | FILES:
             return None
         return Address(endpoint, slug, path, lang)
