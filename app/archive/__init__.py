@@ -9,6 +9,10 @@ page is written to ``<lang>/<slug>/…/index.html`` with its links made relative
 form becomes a note that the archive sends nothing, and a link to a page not archived
 becomes plain text. ``index.html`` at the root lists each council in each language.
 
+Each page is read in a transaction of its own, as a visitor's would be: it is meant for a
+council that has stopped, when nothing changes any more; made while people still work, a
+page may be a little newer than the one before it, never more than the public sees.
+
 The folder is written as ``<name>.partial`` and renamed when complete (or packed into a ZIP
 file): a failed archive leaves nothing behind.
 """
