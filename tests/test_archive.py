@@ -266,7 +266,8 @@ def test_links_written_by_hand_stay_inside_the_archive(app, demo):
     assert not scope.is_ours("mailto:someone@example.org")
 
     page = (
-        '<link rel="alternate" href="/feed"><main><a href="/x" class="button">Go</a>'
+        '<link rel="alternate" href="/feed"><main>'
+        '<a href="/x" class="button" lang="ar" dir="rtl">Go</a>'
         '<p data-poll-status="/status.json" data-poll-state="open">3</p>'
         '<form method="post"><input name="a"><form></form><button>Send</button></form>'
         '<a href="https://example.org/">There</a></main>'
@@ -278,6 +279,7 @@ def test_links_written_by_hand_stay_inside_the_archive(app, demo):
         banner="Saved.",
     )
     assert done == (
-        '<main><p class="notice">Saved.</p><span>Go</span><p data-poll-state="open">3</p>'
+        '<main><p class="notice">Saved.</p><span lang="ar" dir="rtl">Go</span>'
+        '<p data-poll-state="open">3</p>'
         '<p class="notice">Archived.</p><a href="https://example.org/">There</a></main>'
     )

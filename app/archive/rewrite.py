@@ -56,7 +56,8 @@ class _Rewriter(HTMLParser):
         if tag == "a":
             self.anchors.append(dead)
         if dead and tag == "a":
-            self.out.append("<span>")
+            # The text stays, in its own language (a language menu's entry, a title).
+            self.out.append(_tag("span", [(n, v) for n, v in kept if n in ("lang", "dir")], False))
             return
         if dead and tag == "link":
             return
