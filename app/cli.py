@@ -1,5 +1,5 @@
 """Commands: flask --app wsgi seed-demo | create-admin | translate … | backup | restore |
-export"""
+export | archive"""
 
 import getpass
 import re
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(archive_command)
 
 
 @click.command("seed-demo")
@@ -138,6 +139,27 @@ def export_command(path: Path, slug: str | None) -> None:
     click.echo(
         f"Open data written: {done.path} ({size}). Rows: {rows}; files: {done.documents} "
         f"documents, {done.minutes} minutes as PDF."
+    )
+
+
+@click.command("archive")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--council", "slug", help="Only the council with this slug (default: every council).")
+@click.option("--zip", "as_zip", is_flag=True, help="Write one ZIP file PATH instead of a folder.")
+def archive_command(path: Path, slug: str | None, as_zip: bool) -> None:
+    """Write the public record of the councils as a static website (the folder PATH): every
+    public page in each language the council offers, with the documents and the minutes as
+    PDF. It opens from disk and from any static host; nothing in it needs Consulta."""
+    from app import archive
+
+    try:
+        done = archive.archive(path, slug, as_zip=as_zip)
+    except archive.ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Archive written: {done.path} ({done.size / 1e6:.1f} MB; {done.pages} pages and "
+        f"{done.files} files for {done.councils} council(s) in {done.languages} language(s), "
+        f"{done.seconds:.0f} s). Open index.html in it."
     )
 
 
