@@ -64,6 +64,8 @@ class Permission(StrEnum):
     translate_texts = "translate"
     #: Approve a meeting's minutes alone (otherwise the council approves them at a meeting).
     approve_minutes = "approve_minutes"
+    #: Build consultations, type in paper responses, read and publish their results.
+    manage_consultations = "manage_consultations"
 
 
 class Access(StrEnum):

@@ -1,0 +1,1 @@
+"""Consultations: questionnaires the council puts to residents, and their results."""
