@@ -53,7 +53,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     Background(app)
 
     from app.accounts.views import bp as accounts_bp
-    from app.consultations.views import bp as consultations_bp
+    from app.consultations.views import blueprints as consultations_blueprints
     from app.councils.views import bp as councils_bp
     from app.health import bp as health_bp
     from app.meetings.views import blueprints as meetings_blueprints
@@ -71,7 +71,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         proposals_bp,
         voting_bp,
         minutes_bp,
-        consultations_bp,
+        *consultations_blueprints,
         translate_bp,
         site_bp,
         oparl_bp,

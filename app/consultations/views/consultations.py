@@ -1,4 +1,4 @@
-"""Consultation pages: building one, answering it, its results."""
+"""Consultations as the council builds and publishes them, and as the public finds them."""
 
 from flask import Blueprint
 

@@ -1,0 +1,5 @@
+"""A consultation's results: tables, charts and CSV."""
+
+from flask import Blueprint
+
+bp = Blueprint("results", __name__)
