@@ -3,4 +3,4 @@ from paper."""
 
 from flask import Blueprint
 
-bp = Blueprint("responses", __name__)
+bp = Blueprint("responses", __name__, url_prefix="/councils/<slug>/consultations")

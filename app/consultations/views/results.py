@@ -2,4 +2,4 @@
 
 from flask import Blueprint
 
-bp = Blueprint("results", __name__)
+bp = Blueprint("results", __name__, url_prefix="/councils/<slug>/consultations")
