@@ -287,7 +287,11 @@ _axe = Axe()
 
 def axe_violations(page) -> list[str]:
     """axe-core runs inside the page, so a page with JavaScript off is checked by the caller
-    opening the same URL in a JavaScript-enabled page (see `new_page(signed_in_as=...)`)."""
+    opening the same URL in a JavaScript-enabled page (see `new_page(signed_in_as=...)`).
+
+    A page whose heading is visible may still be fetching its stylesheet; measured before it
+    arrives, every link is an unstyled inline target, so the check waits for the load event."""
+    page.wait_for_load_state("load")
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [
         f"{v['id']}: {v['help']} → {[n['target'] for n in v['nodes']][:5]}"
