@@ -7,11 +7,17 @@ ballots stored, duplicates, errors shown to voters, latency percentiles and the 
     .venv/bin/python bench/vote_burst.py                            # SQLite
     scripts/with-postgres .venv/bin/python bench/vote_burst.py      # PostgreSQL
     .venv/bin/python bench/vote_burst.py --spread 0                 # all in the same instant
+    scripts/with-postgres .venv/bin/python bench/vote_burst.py --hosts 2   # two app servers
+
+With ``--hosts 2`` two gunicorn servers, each with its own instance folder, share the database
+and the secret key, as two app hosts behind a load balancer do: each member signs in on one
+server and votes through the other.
 """
 
 import argparse
 import asyncio
 import http.cookiejar
+import json
 import os
 import random
 import re
@@ -194,13 +200,13 @@ async def receipt(port, cookies, location, double_tap):
     return verdict(page, double_tap)
 
 
-async def read_receipts(port, results):
+async def read_receipts(results):
     """After the burst: what each voter would have read."""
-    shown = await asyncio.gather(*(receipt(port, *r[3]) for r in results))
+    shown = await asyncio.gather(*(receipt(*r[3]) for r in results))
     return [(*r[:3], seen, r[4]) for r, seen in zip(results, shown, strict=True)]
 
 
-async def burst(port, poll_path, jobs, offsets, choices, twice, follow):
+async def burst(poll_path, jobs, offsets, choices, twice, follow):
     """Every vote as its own connection, started at its offset. With ``follow``, each vote is
     followed at once by the page it redirects to (the receipt), as a browser does; otherwise
     the results carry what is needed to read those pages after the burst.
@@ -209,6 +215,7 @@ async def burst(port, poll_path, jobs, offsets, choices, twice, follow):
     """
 
     async def one(index, voter, offset):
+        port = voter.port
         await asyncio.sleep(offset)
         body = urllib.parse.urlencode(
             {"csrf_token": voter.csrf, "choice": choices[voter.email]}
@@ -228,8 +235,8 @@ async def burst(port, poll_path, jobs, offsets, choices, twice, follow):
             name, _, value = set_cookie.split(";", 1)[0].partition("=")
             cookies[name] = value
         location = urllib.parse.urlsplit(headers.get("location", [poll_path])[0]).path
-        later = (cookies, location, index in twice)
-        shown = await receipt(port, *later) if follow else None
+        later = (port, cookies, location, index in twice)
+        shown = await receipt(*later) if follow else None
         finished = time.perf_counter()
         return vote_seconds, finished - began, status, shown or later, finished
 
@@ -259,7 +266,13 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(
-    database_url: str, members: int, workers: int, spread: float, follow: bool, secret: bool
+    database_url: str,
+    members: int,
+    workers: int,
+    spread: float,
+    follow: bool,
+    secret: bool,
+    hosts: int = 1,
 ) -> dict:
     instance = Path(tempfile.mkdtemp(prefix="consulta-bench-"))
     os.environ["CONSULTA_INSTANCE"] = str(instance)
@@ -267,31 +280,48 @@ def run(
     if not database_url:
         database_url = f"sqlite:///{instance / 'consulta.db'}"
     poll_id, intended = prepare(database_url, members, secret)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn from the virtualenv
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+    ports = [free_port() for _ in range(hosts)]
+    servers = [
+        subprocess.Popen(  # noqa: S603 - our own gunicorn from the virtualenv
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            # One server keeps the bench's instance folder (where a SQLite file lives); any
+            # other gets its own, so that it shares only the database and the secret key.
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "CONSULTA_INSTANCE": str(instance / f"host{n}" if n else instance),
+            },
+        )
+        for n, port in enumerate(ports)
+    ]
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/sign-in", timeout=1).read()  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.1)
-        voters = [Voter(base, email) for email, _choice in intended]
+        for port in ports:
+            ready_by = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=5).read()  # noqa: S310
+                    break
+                except OSError:
+                    if time.monotonic() > ready_by:
+                        raise
+                    time.sleep(0.1)
+        # Member n signs in on server n and votes through the next one (the same with one).
+        voters = [
+            Voter(f"http://127.0.0.1:{ports[n % hosts]}", email)
+            for n, (email, _choice) in enumerate(intended)
+        ]
+        for n, voter in enumerate(voters):
+            voter.port = ports[(n + 1) % hosts]
         choices = dict(intended)
         poll_path = f"/councils/burst/polls/{poll_id}"
 
@@ -319,18 +349,21 @@ def run(
         jobs = [(i, v) for i, v in enumerate(voters)] + [(i, voters[i]) for i in twice]
         timing = random.Random(3)
         offsets = sorted(spread * timing.random() for _ in jobs)
-        cpu_before = server_cpu_seconds(server.pid)
-        start, results = asyncio.run(burst(port, poll_path, jobs, offsets, choices, twice, follow))
-        cpu_per_vote = (server_cpu_seconds(server.pid) - cpu_before) / len(jobs)
+        cpu_before = sum(server_cpu_seconds(server.pid) for server in servers)
+        start, results = asyncio.run(burst(poll_path, jobs, offsets, choices, twice, follow))
+        cpu_after = sum(server_cpu_seconds(server.pid) for server in servers)
+        cpu_per_vote = (cpu_after - cpu_before) / len(jobs)
         if not follow:
-            results = asyncio.run(read_receipts(port, results))
+            results = asyncio.run(read_receipts(results))
         latencies = [r[0] for r in results]
         receipts = [r[1] for r in results]
         shown = Counter(r[3] for r in results)
         last_answer = max(r[4] for r in results) - start
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
 
     if secret:
         close(database_url, poll_id)  # sealed until the close: only then can they be counted
@@ -338,7 +371,9 @@ def run(
     shutil.rmtree(instance, ignore_errors=True)
     return {
         "database": ("PostgreSQL" if database_url.startswith("postgresql") else "SQLite")
-        + (", pseudo-anonymous" if secret else ""),
+        + (", pseudo-anonymous" if secret else "")
+        + (f", {hosts} app servers" if hosts > 1 else ""),
+        "hosts": hosts,
         "members": members,
         "requests": len(jobs),
         "double_submitters": len(twice),
@@ -444,9 +479,16 @@ def main() -> None:
     parser.add_argument(
         "--secret", action="store_true", help="a pseudo-anonymous vote (sealed ballots)"
     )
+    parser.add_argument(
+        "--hosts", type=int, default=1, help="app servers sharing the database (default 1)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON only")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL", "")
-    result = run(url, args.members, args.workers, args.spread, args.follow, args.secret)
+    result = run(url, args.members, args.workers, args.spread, args.follow, args.secret, args.hosts)
+    if args.json:
+        print(json.dumps(result))
+        return
     print(result)
     print(report(result))
 
