@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 CONSULTA_BASE_URL ?= http://$(HOST):$(PORT)
 export CONSULTA_BASE_URL
 
-.PHONY: chromium pdf-libraries run install install-test translations migrate test test-postgres e2e unit lint i18n-update i18n-check bench clean
+.PHONY: chromium web-server pdf-libraries run install install-test translations migrate test test-postgres e2e unit lint i18n-update i18n-check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,12 +73,19 @@ chromium:
 	  fi; \
 	fi
 
+# tests/test_deploy.py runs deploy/nginx.conf in a real nginx; without one (and not root to
+# install it) those tests are skipped.
+web-server:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	fi
+
 # Tests run in parallel, one pytest-xdist worker per core, each with its own live server and
 # databases. `make test PARALLEL=` runs them in one process (easier to read when one fails).
 PARALLEL ?= -n auto --dist load
 PYTEST := $(BIN)/pytest $(PARALLEL)
 
-test: install-test translations chromium pdf-libraries
+test: install-test translations chromium pdf-libraries web-server
 	$(FLASK) translate check
 	$(PYTEST) tests e2e
 
@@ -89,7 +96,7 @@ e2e: install-test translations chromium
 	$(PYTEST) e2e
 
 # The whole suite against a throwaway PostgreSQL server started from Debian's binaries.
-test-postgres: install-test translations chromium pdf-libraries
+test-postgres: install-test translations chromium pdf-libraries web-server
 	scripts/with-postgres $(PYTEST) tests e2e
 
 # Benchmarks (not tests): figures go to docs/benchmarks.md.

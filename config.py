@@ -50,6 +50,9 @@ class Config:
     # A member who opened a page at the start of a long meeting must still be able to submit it:
     # the CSRF token is tied to the session, not to the clock.
     WTF_CSRF_TIME_LIMIT = None
+    # Over HTTPS Flask-WTF would also demand a Referer from this host, which votes never carry
+    # (their pages send no referrer); app.web.refuse_cross_site_writes checks the origin.
+    WTF_CSRF_SSL_STRICT = False
     #: Uploaded documents (None: the instance folder's documents/).
     DOCUMENTS_FOLDER = os.environ.get("CONSULTA_DOCUMENTS")
     #: Largest document accepted (bytes); larger uploads are refused with a clear message.

@@ -1,11 +1,12 @@
 """What every page shares: language memory, security headers, template helpers."""
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from babel.units import format_unit
 from flask import Flask, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from app.auth import Permission, can
 from app.extensions import db
@@ -77,8 +78,35 @@ class SessionInterface(SecureCookieSessionInterface):
         return not is_stateless() and super().should_set_cookie(app, session)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def refuse_cross_site_writes() -> None:
+    """A form sent from another site is refused, on top of its CSRF token.
+
+    Flask-WTF's own check over HTTPS wants a Referer from this host, which a vote never has:
+    voting pages send ``Referrer-Policy: no-referrer``, so browsers post them with no Referer
+    and ``Origin: null`` (config: WTF_CSRF_SSL_STRICT). What browsers say instead, whatever the
+    referrer policy: ``Sec-Fetch-Site``, and ``Origin`` when it names a site."""
+    if request.method in SAFE_METHODS:
+        return
+    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        raise CSRFError("The form was sent from another site.")
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        own = {origin_of(request.host_url), origin_of(current_app.config["BASE_URL"])}
+        if origin not in own:
+            raise CSRFError("The form was sent from another site.")
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
+    app.before_request(refuse_cross_site_writes)
 
     # A language chosen with ?lang= is remembered in a cookie only: a GET never writes (pages
     # are prefetched and embedded by other sites); the profile's language changes on its form.

@@ -1,9 +1,10 @@
-"""Backup and restore: sizes and times, for the demo and for a council grown to thousands of
-proposals and hundreds of meetings.
+"""Backup, restore, export and archive: sizes and times, for the demo and for a council grown
+to thousands of proposals and hundreds of meetings.
 
 Seeds the demo in a new instance, grows it (copies of the demo's proposals, meetings and
 agenda items, with their translations), then times ``backup``, ``verify`` and ``restore``
-into a new empty instance, each as the commands do it.
+into a new empty instance, the open-data ``export`` and the static ``archive``, each as the
+commands do it (``--skip-archive`` leaves the archive out).
 
     .venv/bin/python bench/backup.py --proposals 0 --meetings 0     # the demo as it is
     .venv/bin/python bench/backup.py                                # 10,000 proposals, 500 meetings
@@ -70,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proposals", type=int, default=10_000, help="copies to add")
     parser.add_argument("--meetings", type=int, default=500, help="copies to add (5 items each)")
+    parser.add_argument("--skip-archive", action="store_true", help="time no static archive")
     args = parser.parse_args()
 
     source = tempfile.mkdtemp(prefix="consulta-bench-")
@@ -79,7 +81,7 @@ def main() -> None:
     from flask_migrate import upgrade
     from sqlalchemy import create_engine, make_url, text
 
-    from app import backup, create_app
+    from app import archive, backup, create_app, export
     from app.demo import seed_demo
     from app.extensions import db
     from config import Config
@@ -115,6 +117,10 @@ def main() -> None:
         started = time.perf_counter()
         backup.verify(done.path)
         verify_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        exported = export.export(Path(source) / "open-data.zip")
+        export_seconds = time.perf_counter() - started
+        archived = None if args.skip_archive else archive.archive(Path(source) / "archive")
         db.engine.dispose()
     restored = instance(target, second)
     with restored.app_context():
@@ -126,7 +132,14 @@ def main() -> None:
     print(
         f"{database}: {done.rows:,} rows in {done.tables} tables, {done.documents} documents; "
         f"archive {done.size / 1e6:.2f} MB; backup {backup_seconds:.2f} s, "
-        f"verify {verify_seconds:.2f} s, restore {restore_seconds:.2f} s"
+        f"verify {verify_seconds:.2f} s, restore {restore_seconds:.2f} s; "
+        f"export {exported.size / 1e6:.2f} MB in {export_seconds:.2f} s"
+        + (
+            f"; archive {archived.pages:,} pages, {archived.size / 1e6:.1f} MB "
+            f"in {archived.seconds:.1f} s"
+            if archived
+            else ""
+        )
     )
 
 

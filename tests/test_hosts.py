@@ -4,23 +4,19 @@ one and goes on on the other, as behind a load balancer, and nothing is lost bet
 Each server is a real gunicorn process with its own instance folder; they share only what
 the deployment guide says they share: DATABASE_URL, SECRET_KEY and CONSULTA_DOCUMENTS."""
 
-import http.cookiejar
 import json
 import os
-import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from app.demo import DEMO_PASSWORD
+from tests.browser import Browser, free_port, sign_in, token
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -30,12 +26,6 @@ pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"),
     reason="app servers share a PostgreSQL database (make test-postgres)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def new_database(name: str) -> str:
@@ -98,59 +88,6 @@ def hosts(tmp_path):
             server.wait(timeout=10)
 
 
-class Browser:
-    """A person's browser: one cookie jar for both servers (cookies do not depend on the
-    port), following redirects."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, url: str) -> str:
-        with self.opener.open(url, timeout=30) as response:
-            self.url = response.geturl()
-            return response.read().decode()
-
-    def post(self, url: str, fields: dict, files: dict | None = None) -> str:
-        if files:
-            boundary = secrets.token_hex(8)
-            parts = []
-            for name, value in fields.items():
-                parts.append(
-                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                    f"{value}\r\n".encode()
-                )
-            for name, (filename, data) in files.items():
-                parts.append(
-                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                    f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
-                    + data
-                    + b"\r\n"
-                )
-            body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-            kind = f"multipart/form-data; boundary={boundary}"
-        else:
-            body = urllib.parse.urlencode(fields).encode()
-            kind = "application/x-www-form-urlencoded"
-        request = urllib.request.Request(url, data=body, headers={"Content-Type": kind})  # noqa: S310
-        with self.opener.open(request, timeout=30) as response:
-            self.url = response.geturl()
-            return response.read().decode()
-
-
-def token(page: str) -> str:
-    found = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
-    assert found, "no form on the page"
-    return found.group(1)
-
-
-def sign_in(browser: Browser, host: str, email: str) -> None:
-    page = browser.get(host + "/sign-in")
-    browser.post(
-        host + "/sign-in", {"csrf_token": token(page), "email": email, "password": DEMO_PASSWORD}
-    )
-
-
 def test_a_member_signs_in_on_one_server_and_votes_through_the_other(hosts):
     (a, b), url = hosts
     engine = create_engine(url)
@@ -198,7 +135,7 @@ def test_a_document_uploaded_on_one_server_downloads_from_the_other(hosts):
     secretary.post(
         a + upload,
         {"csrf_token": token(page), "item": "0", "title": "Budget", "lang": "en"},
-        files={"file": ("budget.pdf", PDF)},
+        files={"file": ("budget.pdf", PDF, "application/pdf")},
     )
     with engine.connect() as connection:
         document_id, filename = connection.execute(
