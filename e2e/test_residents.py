@@ -212,6 +212,7 @@ def test_a_proposal_in_a_language_not_in_the_list_keeps_its_own_direction(new_pa
         ("الايجار", "مساعدة في فهم عقود الإيجار"),
         ("SANTE", "Des interprètes dans les centres de santé"),
     ],
+    ids=["hamza", "accents"],
 )
 def test_search_ignores_hamza_and_accents(new_page, words, typed, found):
     ar = words("ar")
