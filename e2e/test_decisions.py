@@ -67,15 +67,18 @@ class Setup:
             return meeting.id
 
     def open_vote(self, meeting_id: int, question: str, *, votes: int) -> int:
-        """A named vote, opened with quorum, and `votes` members' ballots in it."""
+        """A named vote, opened with quorum, and `votes` members' ballots in it (their
+        addresses in `self.voters`)."""
         with self.app.app_context():
             meeting = db.session.get(Meeting, meeting_id)
             chair = self._officer(Role.chair)
             details = voting.PollDetails(question=question, lang="en")
             poll = voting.create_poll(meeting.items[0], details, actor=chair)
             voting.open_poll(poll, actor=chair)
+            self.voters = []
             for membership in voting.entitled_memberships(poll)[:votes]:
                 voting.cast_vote(poll, membership, "yes", actor=membership.user)
+                self.voters.append(membership.user.email)
             db.session.commit()
             return poll.id
 
@@ -232,6 +235,14 @@ def test_closing_a_meeting_settles_its_open_vote_first(new_page, sign_in, words,
     expect(result.get_by_text(not_reached)).to_have_count(0)
     said = chair.request.get(f"/councils/demo-city/polls/{poll_id}/status.json").json()
     assert (said["ballots"], said["entitled"]) == (5, 8)
+
+    # A member who voted is not told afterwards that they were never entitled.
+    member = new_page(PHONE)
+    sign_in(member, setup.voters[-1], language="en")
+    member.goto(f"/councils/demo-city/polls/{poll_id}")
+    expect(member.get_by_role("main").get_by_text(entitled)).to_be_visible()
+    not_entitled = en("You are not entitled to vote in this poll.")
+    expect(member.get_by_role("main").get_by_text(not_entitled)).to_have_count(0)
 
 
 def test_starting_a_meeting_on_another_day_asks_first(new_page, sign_in, words, setup):

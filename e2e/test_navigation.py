@@ -7,7 +7,7 @@ from app.i18n import UI_LOCALES
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-@pytest.mark.parametrize("locale", ["en", "uk", "ar"])
+@pytest.mark.parametrize("locale", UI_LOCALES)
 @pytest.mark.parametrize("width", [320, 360])
 def test_the_language_menu_is_fully_on_screen_on_a_phone(
     new_page, sign_in, words, locale, width, javascript

@@ -141,7 +141,9 @@ def test_a_resident_keeps_a_reference_code_and_gets_the_link_again(
     expect(later.get_by_role("region", name=ar("Your reference code"))).to_contain_text(code)
 
     # What happens next, and how long it usually takes.
-    expect(later.get_by_role("heading", name=ar("What happens next"))).to_be_visible()
+    next_steps = later.get_by_role("region", name=ar("What happens next"))
+    expect(next_steps).to_be_visible()
+    expect(next_steps).to_contain_text(re.compile("[0-9٠-٩]"))  # "usually within N days"
     checked = new_page(PHONE, locale="ar")
     checked.goto(later.url)
     assert axe_violations(checked) == []
@@ -181,12 +183,36 @@ def test_a_proposal_in_pashto_reads_right_to_left_and_gets_an_address_later(
     assert axe_violations(checked) == []
 
 
+def test_a_proposal_in_a_language_not_in_the_list_keeps_its_own_direction(new_page, words):
+    """ "Other language" was stored as lang="other" (invalid) and forced left to right."""
+    ar = words("ar")
+    page = new_page(PHONE, javascript=False, locale="ar")
+    page.goto(f"{COUNCIL}/proposals/new?lang=ar")
+    page.get_by_label(ar("Language you write in")).select_option(
+        label=ar("Another language (not in the list)")
+    )
+    page.get_by_label(ar("Title"), exact=True).fill("درس‌های شنا برای زنان")
+    page.get_by_label(ar("Your proposal"), exact=True).fill("ما به درس‌های شنا نیاز داریم.")
+    page.get_by_role("radio", name=ar(Topic.health.label), exact=True).check()
+    page.get_by_role("button", name=ar("Send the proposal")).click()
+    link = page.get_by_role("link", name=re.compile(r"\/proposals\/track\/"))
+    page.goto(link.get_attribute("href"))
+    title = page.get_by_role("heading", level=1)
+    expect(title).to_have_text("درس‌های شنا برای زنان")
+    expect(title).to_have_attribute("dir", "auto")
+    assert title.get_attribute("lang") in (None, "")
+    checked = new_page(PHONE, locale="ar")
+    checked.goto(page.url)
+    assert axe_violations(checked) == []
+
+
 @pytest.mark.parametrize(
     ("typed", "found"),
     [
         ("الايجار", "مساعدة في فهم عقود الإيجار"),
         ("SANTE", "Des interprètes dans les centres de santé"),
     ],
+    ids=["hamza", "accents"],
 )
 def test_search_ignores_hamza_and_accents(new_page, words, typed, found):
     ar = words("ar")
