@@ -253,3 +253,33 @@ def test_translators_translate_a_shared_draft_question_by_question(app, people):
     db.session.expire_all()
     assert options[1].label.get("ar") == "العمل", names
     assert question.text.get("ar") == "أي موضوع أولاً؟"
+
+
+def test_the_questionnaire_prints_in_each_language_right_to_left_included(app, people):
+    secretary = client_of(app, people["secretary"])
+    create(secretary)
+    consultation = db.session.query(Consultation).one()
+    add(secretary, consultation, options="Housing\nWork", text="Which topic first?")
+    add(secretary, consultation, kind="text", text="What stops you?")
+    question = consultation.questions[0]
+    question.text = question.text.with_text("ar", "أي موضوع أولاً؟")
+    db.session.commit()
+    post(secretary, f"{BASE}/{consultation.id}/publish", page=f"{BASE}/{consultation.id}/publish")
+
+    public = app.test_client()
+    page = public.get(f"{BASE}/{consultation.id}").get_data(as_text=True)
+    assert f'{BASE}/{consultation.id}/paper.pdf?lang=ar"' in page
+
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    for lang, expected in (("ar", "أي موضوع أولاً؟"), ("en", "Tick one box.")):
+        response = public.get(f"{BASE}/{consultation.id}/paper.pdf?lang={lang}")
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "application/pdf"
+        text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages)
+        assert expected in text, text[:500]
+        assert "What stops you?" in text
+    # The address to answer online is the configured one, not the request's host.
+    assert f"https://consulta.test{BASE}/{consultation.id}/respond" in text.replace("\n", "")

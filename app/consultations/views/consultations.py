@@ -1,6 +1,16 @@
 """Consultations as the council builds and publishes them, and as the public finds them."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +21,9 @@ from app.consultations.models import Audience, Consultation, Question, QuestionK
 from app.database import utcnow
 from app.forms import ActionForm, AskTranslatorsForm
 from app.i18n import current_locale
+from app.minutes.pdf import render_pdf, stylesheet
 from app.transactions import action
+from app.urls import external_url
 from app.web import paginate
 
 bp = Blueprint("consultations", __name__, url_prefix="/councils/<slug>/consultations")
@@ -149,6 +161,29 @@ def consultation(slug: str, consultation_id: int):
         closes_on=services.closes_on(consultation),
         form=ActionForm(),
     )
+
+
+@bp.get("/<int:consultation_id>/paper.pdf")
+@requires(Access.anyone)
+def paper(slug: str, consultation_id: int):
+    """The questionnaire to print, in the reader's language (``?lang=``), right-to-left
+    included: boxes to tick, numbers to circle, lines to write on."""
+    consultation = load(consultation_id)
+    page = render_template(
+        "consultations/paper.html",
+        consultation=consultation,
+        council=consultation.council,
+        opens_on=services.opens_on(consultation),
+        closes_on=services.closes_on(consultation),
+        online=external_url("responses.start", slug=slug, consultation_id=consultation.id),
+        stylesheet=stylesheet(current_app.static_folder or ""),
+    )
+    response = make_response(render_pdf(page))
+    response.headers["Content-Type"] = "application/pdf"
+    name = f"consultation-{consultation.id}-{current_locale()}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/<int:consultation_id>/questions/new", methods=["GET", "POST"])
