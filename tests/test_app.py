@@ -7,7 +7,7 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db
 from config import ProductionConfig, TestConfig, database_url
-from tests.helpers import sign_in
+from tests.helpers import post, sign_in
 
 pytestmark = []
 sqlite_only = pytest.mark.skipif(
@@ -85,6 +85,29 @@ def test_server_error_page_shows_no_stack_trace(app, client):
     html = response.get_data(as_text=True)
     assert "secret internals" not in html and "Traceback" not in html
     assert "Sorry, something went wrong on our side" in html
+
+
+def test_a_failed_write_still_gets_the_translated_error_page(app, client, make_user):
+    """A write the database refuses leaves the session needing a rollback; the error page
+    then read the signed-in person through that session and crashed (PendingRollbackError)
+    instead of answering."""
+    from app.accounts.models import User
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    make_user("amina@example.org", locale="fr")
+    make_user("other@example.org")
+
+    @app.post("/duplicate")
+    def duplicate():
+        db.session.add(User(email="other@example.org", display_name="Twin", password_hash="x"))
+        db.session.flush()  # the address is taken: IntegrityError
+        return "stored"
+
+    sign_in(client, "amina@example.org")
+    response = post(client, "/duplicate")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert '<html lang="fr"' in html and "Traceback" not in html
 
 
 def test_every_page_has_the_accessible_frame(client):
