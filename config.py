@@ -79,6 +79,9 @@ class Config:
     #: Proposals accepted from one connection per hour (a honeypot and moderation do the rest).
     #: Per council and connection (a community centre's residents may share one).
     PROPOSALS_PER_HOUR = 30
+    #: Consultation answers started from one connection per hour, per council (the same
+    #: room for a community centre; a honeypot does the rest).
+    CONSULTATION_RESPONSES_PER_HOUR = 60
     #: Failed sign-ins to one account from one address before each further try must wait;
     #: the wait starts at LOGIN_FIRST_DELAY and doubles with each failure (never a hard lock).
     LOGIN_FAILURES_BEFORE_DELAY = 5

@@ -147,6 +147,7 @@ def records(council, make_meeting, membership_user):
     )
     db.session.commit()
     invitation = councils.find_invitation(invitation_token)
+    consultation = open_consultation(council)
     return {
         "slug": council.slug,
         "meeting_id": meeting.id,
@@ -158,9 +159,32 @@ def records(council, make_meeting, membership_user):
         "membership_id": council.current_membership_of(membership_user).id,
         "invitation_id": invitation.id,
         "minutes_id": record.id,
+        "consultation_id": consultation.id,
+        "number": 1,
         "kind": "meeting",
         "obj_id": meeting.id,
     }
+
+
+def open_consultation(council):
+    """A published consultation taking answers, with one question."""
+    from app.consultations.models import Consultation, ConsultationState, Question
+    from app.database import utcnow
+    from app.i18n import Translated
+
+    consultation = Consultation(
+        council=council,
+        title=Translated.of("Priorities", "en"),
+        state=ConsultationState.published,
+        opens_at=utcnow() - timedelta(days=1),
+        closes_at=utcnow() + timedelta(days=7),
+    )
+    consultation.questions.append(
+        Question(position=1, kind="scale", text=Translated.of("How safe?", "en"))
+    )
+    db.session.add(consultation)
+    db.session.commit()
+    return consultation
 
 
 @pytest.fixture
@@ -218,6 +242,7 @@ def council_scoped(app, endpoint: str) -> bool:
             "minutes_id",
             "obj_id",
             "item_id",
+            "consultation_id",
         }
     )
 

@@ -1,0 +1,273 @@
+"""Answering a consultation: a response is started, saved question by question under a
+private resume link, reviewed, and sent.
+
+Nothing here names the person. The resume link's token is kept only as its SHA-256; a
+response knows the day it was started and sent, never the time; the throttle counts a keyed
+hash of the connection in the audit trail, never on the response.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import audit
+from app.audit import AuditEvent
+from app.consultations.models import (
+    RANKING_MAX,
+    SCALE_MAX,
+    Answer,
+    Audience,
+    Channel,
+    Consultation,
+    Question,
+    QuestionKind,
+    Response,
+)
+from app.database import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.i18n import Translated, is_language
+from app.text import clean_plain
+from app.tokens import hash_token, keyed_hash, new_token
+
+#: A free-text answer is kept under this many characters.
+TEXT_MAX = 5000
+#: What connections are hashed for in the throttle (a key of its own, from SECRET_KEY).
+CONNECTION = "consultation connection"
+STARTED = "consultation.response_started"
+
+
+@dataclass(frozen=True)
+class Given:
+    """What a person gave for one question, as the form sent it.
+
+    ``choices`` are option ids: the chosen ones, or the ranked ones first choice first, with
+    None for a rank left empty."""
+
+    choices: tuple[int | None, ...] = ()
+    number: int | None = None
+    text: str = ""
+    lang: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            not any(c is not None for c in self.choices)
+            and self.number is None
+            and not (self.text.strip())
+        )
+
+
+@dataclass
+class Saved:
+    """The answers saved from one form, and what was refused, by question id."""
+
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def ranking_places(question: Question) -> int:
+    """How many options a ranking question asks to rank."""
+    limit = min(question.max_choices or RANKING_MAX, RANKING_MAX)
+    return max(1, min(limit, len(question.options)))
+
+
+def check_open(consultation: Consultation) -> None:
+    if not consultation.is_public:
+        raise DomainError(_l("This consultation is not open for answers."))
+    now = utcnow()
+    if now < consultation.opens_at:
+        raise DomainError(_l("This consultation is not open for answers yet."))
+    if not consultation.is_open(now):
+        raise DomainError(_l("This consultation is closed: answers are no longer taken."))
+
+
+def _check_rate(consultation: Consultation, connection: str) -> None:
+    """A flood from one connection is stopped per council, with room for a community centre
+    where many residents share one connection."""
+    limit = current_app.config["CONSULTATION_RESPONSES_PER_HOUR"]
+    since = utcnow() - timedelta(hours=1)
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action == STARTED,
+            AuditEvent.council_id == consultation.council_id,
+            AuditEvent.at >= since,
+            AuditEvent.details["connection"].as_string() == connection,
+        )
+    )
+    if recent >= limit:
+        raise DomainError(
+            _l(
+                "Too many answers were started from your connection in the last hour. "
+                "Please try again later."
+            )
+        )
+
+
+def start(
+    consultation: Consultation,
+    *,
+    lang: str,
+    address: str | None,
+    website: str = "",
+    channel: Channel = Channel.online,
+    entered_by=None,
+) -> tuple[Response | None, str | None]:
+    """Start a response; returns it and its private resume token (stored only hashed).
+
+    A robot (it filled the hidden field) gets (None, None) and nothing is stored."""
+    if website:
+        return None, None
+    check_open(consultation)
+    if consultation.audience is Audience.confirmed_email and entered_by is None:
+        raise DomainError(
+            _l("This consultation asks for a confirmed email address, which is not possible yet.")
+        )
+    connection = keyed_hash(CONNECTION, address or "")
+    if entered_by is None:
+        _check_rate(consultation, connection)
+    token, token_hash = new_token()
+    response = Response(
+        consultation=consultation,
+        channel=channel,
+        lang=lang[:16],
+        token_hash=token_hash,
+        entered_by_id=getattr(entered_by, "id", None),
+    )
+    db.session.add(response)
+    db.session.flush()
+    # The consultation, not the response: the trail must not link a connection to answers.
+    audit.record(STARTED, consultation, actor=entered_by, connection=connection)
+    return response, token
+
+
+def find(consultation: Consultation, token: str) -> Response | None:
+    """The response whose resume link carries ``token``, in this consultation."""
+    if not token or len(token) > 100:
+        return None
+    response = db.session.scalar(
+        select(Response).where(
+            Response.token_hash == hash_token(token),
+            Response.consultation_id == consultation.id,
+        )
+    )
+    return response
+
+
+def answer_of(response: Response, question: Question) -> Answer | None:
+    return next((a for a in response.answers if a.question_id == question.id), None)
+
+
+def check(question: Question, given: Given) -> Given | None:
+    """``given`` made valid for ``question`` (None: no answer), or a DomainError saying why."""
+    if given.is_empty:
+        return None
+    option_ids = {option.id for option in question.options}
+    chosen = [c for c in given.choices if c is not None]
+    if question.has_options and not set(chosen) <= option_ids:
+        raise DomainError(_("Choose from the options shown."))
+    match question.kind:
+        case QuestionKind.single:
+            if len(chosen) != 1:
+                raise DomainError(_("Choose one option."))
+            return Given(choices=(chosen[0],))
+        case QuestionKind.multiple:
+            chosen = list(dict.fromkeys(chosen))
+            if question.max_choices and len(chosen) > question.max_choices:
+                raise DomainError(
+                    _("Choose at most %(count)s options.", count=question.max_choices)
+                )
+            return Given(choices=tuple(chosen))
+        case QuestionKind.ranking:
+            return Given(choices=_check_ranking(question, given.choices))
+        case QuestionKind.scale:
+            if given.number is None or not 1 <= given.number <= SCALE_MAX:
+                raise DomainError(_("Choose a number from 1 to %(max)s.", max=SCALE_MAX))
+            return Given(number=given.number)
+        case _:
+            return _check_text(given)
+
+
+def _check_ranking(question: Question, ranks: tuple[int | None, ...]) -> tuple[int, ...]:
+    places = ranking_places(question)
+    while ranks and ranks[-1] is None:
+        ranks = ranks[:-1]
+    if None in ranks:
+        raise DomainError(_("Fill in the places in order, from the first one."))
+    chosen = tuple(c for c in ranks if c is not None)
+    if len(chosen) > places:
+        raise DomainError(_("Rank at most %(count)s options.", count=places))
+    if len(set(chosen)) != len(chosen):
+        raise DomainError(_("Give each option one place only."))
+    return chosen
+
+
+def _check_text(given: Given) -> Given | None:
+    text = clean_plain(given.text, multiline=True)
+    if not text:
+        return None
+    if len(text) > TEXT_MAX:
+        raise DomainError(_("Keep your answer under %(count)s characters.", count=TEXT_MAX))
+    lang = given.lang.replace("-", "_")
+    if not is_language(lang):
+        raise DomainError(_("Choose the language you write in from the list."))
+    return Given(text=text, lang=lang)
+
+
+def _check_changeable(response: Response) -> None:
+    if response.is_submitted:
+        raise DomainError(_l("Your answers were already sent: they can no longer be changed."))
+    check_open(response.consultation)
+
+
+def save(response: Response, givens: dict[Question, Given]) -> Saved:
+    """Save each valid answer (an empty one removes the answer) and say which were refused:
+    what a person got right is kept even when something else needs correcting."""
+    _check_changeable(response)
+    saved = Saved()
+    for question, given in givens.items():
+        if question.consultation_id != response.consultation_id:
+            raise DomainError(_l("This question is not part of this consultation."))
+        try:
+            valid = check(question, given)
+        except DomainError as error:
+            saved.errors[question.id] = error.message
+            continue
+        _store(response, question, valid)
+    db.session.flush()
+    return saved
+
+
+def _store(response: Response, question: Question, valid: Given | None) -> None:
+    answer = answer_of(response, question)
+    if valid is None:
+        if answer is not None:
+            response.answers.remove(answer)
+        return
+    if answer is None:
+        answer = Answer(question=question, question_id=question.id)
+        response.answers.append(answer)
+    answer.choices = list(valid.choices) if question.has_options else None
+    answer.number = valid.number
+    answer.text = Translated.of(valid.text, valid.lang) if valid.text else Translated()
+
+
+def missing(response: Response) -> list[Question]:
+    """Required questions still without an answer."""
+    answered = {answer.question_id for answer in response.answers}
+    return [q for q in response.consultation.questions if q.required and q.id not in answered]
+
+
+def send(response: Response) -> None:
+    """Send the answers: the required questions must be answered; then they count, once."""
+    _check_changeable(response)
+    if missing(response):
+        raise DomainError(_l("Answer the questions marked “required” before sending."))
+    response.submitted_on = utcnow().date()
+    db.session.flush()
+    audit.record("consultation.response_sent", response.consultation, actor=response.entered_by)

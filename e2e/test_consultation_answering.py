@@ -1,0 +1,143 @@
+"""A resident answers a consultation in Arabic on a 360 px phone with JavaScript off: one
+question per screen, leaves half-way, comes back with the private link, checks the answers
+and sends them. Every screen has no axe violations (checked in a JavaScript-enabled copy of
+the page, since axe runs inside it)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from app.consultations.models import (
+    Consultation,
+    ConsultationState,
+    Question,
+    QuestionKind,
+    QuestionOption,
+    Response,
+)
+from app.database import utcnow
+from app.demo import demo_council
+from app.extensions import db
+from app.i18n import Translated
+from e2e.conftest import PHONE, axe_violations
+
+OPTIONS = [("Parks", "الحدائق"), ("Housing", "السكن"), ("Jobs", "العمل")]
+
+
+def text(en: str, ar: str) -> Translated:
+    return Translated.of(en, "en").with_text("ar", ar)
+
+
+@pytest.fixture
+def consultation(live_app):
+    """An open consultation of the demo council: a choice, a ranking and a free text."""
+    with live_app.app_context():
+        now = utcnow()
+        record = Consultation(
+            council=demo_council(),
+            title=text("Next year's topics", "مواضيع السنة القادمة"),
+            intro=text("Tell the council what matters to you.", "أخبروا المجلس بما يهمكم."),
+            state=ConsultationState.published,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=14),
+        )
+        questions = [
+            (QuestionKind.single, "Which topic matters most?", "ما الموضوع الأهم؟", True),
+            (QuestionKind.ranking, "Rank these topics.", "رتّبوا هذه المواضيع.", False),
+            (QuestionKind.text, "What else should we know?", "ماذا يجب أن نعرف أيضاً؟", False),
+        ]
+        for position, (kind, en, ar, required) in enumerate(questions, 1):
+            question = Question(
+                position=position, kind=kind, text=text(en, ar), required=required, max_choices=2
+            )
+            if kind is not QuestionKind.text:
+                question.options = [
+                    QuestionOption(position=n, label=text(o_en, o_ar))
+                    for n, (o_en, o_ar) in enumerate(OPTIONS, 1)
+                ]
+            record.questions.append(question)
+        db.session.add(record)
+        db.session.commit()
+        return record.id, demo_council().slug
+
+
+def test_a_resident_answers_in_arabic_one_question_per_screen_leaves_and_resumes(
+    new_page, words, live_app, consultation
+):
+    ar = words("ar")
+    consultation_id, slug = consultation
+    page = new_page(PHONE, javascript=False, locale="ar")
+    page.goto(f"/councils/{slug}/consultations/{consultation_id}/respond?lang=ar")
+    checker = new_page(PHONE, locale="ar", signed_in_as=page)
+
+    def accessible():
+        checker.goto(page.url)
+        assert checker.evaluate("document.documentElement.dir") == "rtl"
+        assert axe_violations(checker) == []
+        assert checker.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    expect(page.get_by_role("heading", level=1, name="مواضيع السنة القادمة")).to_be_visible()
+    accessible()
+    page.get_by_role("button", name=ar("Start: one question per screen")).click()
+
+    # Question 1: a single choice, required.
+    expect(page.get_by_role("heading", level=1, name="ما الموضوع الأهم؟")).to_be_visible()
+    expect(
+        page.get_by_text(ar("Question %(number)s of %(count)s", number=1, count=3))
+    ).to_be_visible()
+    accessible()
+    page.get_by_label("السكن").check()
+    page.get_by_role("button", name=ar("Next"), exact=True).click()
+
+    # Question 2: a ranking of two places; the same option twice is refused, what was chosen stays.
+    expect(page.get_by_role("heading", level=1, name="رتّبوا هذه المواضيع.")).to_be_visible()
+    accessible()
+    first = page.get_by_label(ar("Place %(number)s", number=1), exact=True)
+    second = page.get_by_label(ar("Place %(number)s", number=2), exact=True)
+    first.select_option(label="الحدائق")
+    second.select_option(label="الحدائق")
+    page.get_by_role("button", name=ar("Next"), exact=True).click()
+    expect(
+        page.get_by_role("alert").filter(has_text=ar("Give each option one place only."))
+    ).to_be_visible()
+    expect(first).to_have_value(re.compile(r"\d+"))
+    second.select_option(label="العمل")
+    page.get_by_role("button", name=ar("Next"), exact=True).click()
+
+    # Question 3: the resident leaves, keeping the link the page shows.
+    expect(page.get_by_role("heading", level=1, name="ماذا يجب أن نعرف أيضاً؟")).to_be_visible()
+    link = page.get_by_role("region", name=ar("Finish later")).get_by_role("link").inner_text()
+    page.context.close()
+
+    # Later, on a fresh phone session: the link leads back to the first unanswered question.
+    page = new_page(PHONE, javascript=False, locale="ar")
+    page.goto(link + "?lang=ar")
+    expect(page.get_by_role("heading", level=1, name="ماذا يجب أن نعرف أيضاً؟")).to_be_visible()
+    checker = new_page(PHONE, locale="ar", signed_in_as=page)
+    accessible()
+    page.get_by_label(ar("Your answer")).fill("نحتاج إلى ملاعب للأطفال")
+    page.get_by_role("button", name=ar("Check my answers")).click()
+
+    # The summary repeats every answer in words, then the answers are sent.
+    expect(
+        page.get_by_role("heading", level=1, name=ar("Check your answers before sending them"))
+    ).to_be_visible()
+    accessible()
+    summary = page.locator("dl")
+    expect(summary).to_contain_text("السكن")
+    expect(summary).to_contain_text("نحتاج إلى ملاعب للأطفال")
+    expect(summary.get_by_role("listitem")).to_have_text(["السكن", "الحدائق", "العمل"])
+    page.get_by_role("button", name=ar("Send my answers")).click()
+    expect(
+        page.get_by_role("heading", level=1, name=ar("Thank you: your answers are sent"))
+    ).to_be_visible()
+    accessible()
+
+    with live_app.app_context():
+        response = db.session.query(Response).filter_by(consultation_id=consultation_id).one()
+        assert response.is_submitted and response.lang == "ar"
+        answers = {a.question.position: a for a in response.answers}
+        assert answers[3].text.original == "ar"
+        assert len(answers[2].choices) == 2
