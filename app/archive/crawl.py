@@ -39,7 +39,7 @@ PAGED = {
 }
 #: Files in the reader's language, written as they are named (the minutes' PDF, the register
 #: as CSV, a consultation's questionnaire to print).
-FILES = {"minutes.pdf", "voting.decisions_csv", "consultations.paper"}
+FILES = {"minutes.pdf", "voting.decisions_csv", "consultations.paper", "results.export_csv"}
 #: Public pages that are not part of the record, and why.
 NOT_ARCHIVED = {
     "proposals.new": "a form: sending a proposal",
