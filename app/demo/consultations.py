@@ -61,8 +61,12 @@ OPEN = {
                 ("Housing", "السكن", "Logement", "Житло"),
                 ("Work and training", "العمل والتدريب", "Emploi et formation", "Робота і навчання"),
                 ("Health", "الصحة", "Santé", "Здоров’я"),
-                ("Schools and childcare", "المدارس ورعاية الأطفال", "Écoles et garde d’enfants",
-                 "Школи та догляд за дітьми"),
+                (
+                    "Schools and childcare",
+                    "المدارس ورعاية الأطفال",
+                    "Écoles et garde d’enfants",
+                    "Школи та догляд за дітьми",
+                ),
                 ("Language courses", "دورات اللغة", "Cours de langue", "Мовні курси"),
                 ("Public transport", "النقل العام", "Transports publics", "Громадський транспорт"),
             ),
@@ -133,8 +137,12 @@ CLOSED = {
             (
                 ("Yes", "نعم", "Oui", "Так"),
                 ("No", "لا", "Non", "Ні"),
-                ("I did not know it exists", "لم أكن أعرف بوجوده", "Je ne savais pas qu’il existe",
-                 "Я не знав(ла), що він існує"),
+                (
+                    "I did not know it exists",
+                    "لم أكن أعرف بوجوده",
+                    "Je ne savais pas qu’il existe",
+                    "Я не знав(ла), що він існує",
+                ),
             ),
             required=True,
         ),
@@ -148,8 +156,12 @@ CLOSED = {
             ),
             (
                 ("Opening hours", "مواعيد العمل", "Les horaires", "Години роботи"),
-                ("Nobody spoke my language", "لم يتحدث أحد لغتي", "Personne ne parlait ma langue",
-                 "Ніхто не говорив моєю мовою"),
+                (
+                    "Nobody spoke my language",
+                    "لم يتحدث أحد لغتي",
+                    "Personne ne parlait ma langue",
+                    "Ніхто не говорив моєю мовою",
+                ),
                 ("Waiting time", "وقت الانتظار", "L’attente", "Час очікування"),
                 ("Cost", "التكلفة", "Le coût", "Вартість"),
             ),
@@ -303,7 +315,11 @@ def seed_consultations(council: Council, secretary: User, translator: User) -> N
     consultations.answer_consultation(closed, CLOSED["answer"][0], "en", actor=secretary)
     for index, lang in enumerate(LANGS[1:], 1):
         translate.save_all(
-            "consultation", closed, lang, {"answer": (CLOSED["answer"][index], True)}, actor=translator
+            "consultation",
+            closed,
+            lang,
+            {"answer": (CLOSED["answer"][index], True)},
+            actor=translator,
         )
     # It ran for three weeks and closed ten days ago.
     moved = timedelta(days=31)
@@ -316,8 +332,9 @@ def seed_consultations(council: Council, secretary: User, translator: User) -> N
     ):
         response.started_on = response.submitted_on = (closed.closes_at - timedelta(days=3)).date()
 
-    open_ = _build(council, OPEN, today - timedelta(days=5), today + timedelta(days=25), secretary,
-                   translator)
+    open_ = _build(
+        council, OPEN, today - timedelta(days=5), today + timedelta(days=25), secretary, translator
+    )
     ranking, heard, scale, _text = open_.questions
     for lang, ranked, sources, welcome in OPEN_RESPONSES:
         _respond(

@@ -469,7 +469,5 @@ def seed_demo(now: datetime | None = None) -> Council:
     seed_proposals(council)
     seed_polls(council)
     seed_minutes(council)
-    seed_consultations(
-        council, _person("secretary@demo.test"), _person("translator@demo.test")
-    )
+    seed_consultations(council, _person("secretary@demo.test"), _person("translator@demo.test"))
     return council
