@@ -31,14 +31,23 @@ class DemoQuestion:
     required: bool = False
 
 
-OPEN = {
-    "title": (
+@dataclass(frozen=True)
+class DemoConsultation:
+    #: Each text in en, ar, fr, uk.
+    title: tuple[str, ...]
+    intro: tuple[str, ...]
+    questions: tuple[DemoQuestion, ...]
+    answer: tuple[str, ...] = ()
+
+
+OPEN = DemoConsultation(
+    title=(
         "Which three topics should the council work on next year?",
         "ما المواضيع الثلاثة التي يجب أن يعمل عليها المجلس في العام المقبل؟",
         "Sur quels trois sujets le conseil devrait-il travailler l’an prochain ?",
         "Над якими трьома темами рада має працювати наступного року?",
     ),
-    "intro": (
+    intro=(
         "The council sets its work plan for next year in March. Tell us what matters most "
         "to you: it takes three minutes, and we do not ask your name.",
         "يضع المجلس خطة عمله للعام المقبل في شهر مارس. أخبرنا بما يهمك أكثر: يستغرق ذلك ثلاث "
@@ -48,7 +57,7 @@ OPEN = {
         "Рада складає план роботи на наступний рік у березні. Скажіть, що для вас найважливіше: "
         "це займе три хвилини, і ми не питаємо вашого імені.",
     ),
-    "questions": (
+    questions=(
         DemoQuestion(
             QuestionKind.ranking,
             (
@@ -107,16 +116,16 @@ OPEN = {
             ),
         ),
     ),
-}
+)
 
-CLOSED = {
-    "title": (
+CLOSED = DemoConsultation(
+    title=(
         "What stops you from using the health centre?",
         "ما الذي يمنعك من استخدام المركز الصحي؟",
         "Qu’est-ce qui vous empêche d’aller au centre de santé ?",
         "Що заважає вам звертатися до медичного центру?",
     ),
-    "intro": (
+    intro=(
         "The health committee of the city asked the council for advice before it changes the "
         "centre's opening hours.",
         "طلبت لجنة الصحة في المدينة رأي المجلس قبل تغيير مواعيد عمل المركز.",
@@ -125,7 +134,7 @@ CLOSED = {
         "Комісія міста з охорони здоров’я попросила пораду ради, перш ніж змінювати години "
         "роботи центру.",
     ),
-    "questions": (
+    questions=(
         DemoQuestion(
             QuestionKind.single,
             (
@@ -177,7 +186,7 @@ CLOSED = {
             ),
         ),
     ),
-    "answer": (
+    answer=(
         "Thank you to the 14 residents who answered, four of them on paper at the Park Lane "
         "community centre. Language was the most named obstacle. The council will advise the "
         "city to open the centre on Saturday mornings and to offer interpreters in Arabic and "
@@ -194,7 +203,7 @@ CLOSED = {
         "суботу зранку та запросити перекладачів з арабської й української і обговорить це на "
         "наступному засіданні.",
     ),
-}
+)
 
 #: Answers to the closed consultation: (language, channel, option of question 1, options of
 #: question 2, free text or None). Options are counted from 0.
@@ -225,13 +234,13 @@ OPEN_RESPONSES = [
 ]
 
 
-def _translations(consultation: Consultation, data: dict, *, by: User) -> None:
+def _translations(consultation: Consultation, data: DemoConsultation, *, by: User) -> None:
     """Every text in every demo language, as the translator gives them."""
-    questions = list(zip(consultation.questions, data["questions"], strict=True))
+    questions = list(zip(consultation.questions, data.questions, strict=True))
     for index, lang in enumerate(LANGS[1:], 1):
         texts = {
-            "title": data["title"][index],
-            "intro": data["intro"][index],
+            "title": data.title[index],
+            "intro": data.intro[index],
         }
         for question, demo in questions:
             texts[f"q{question.id}"] = demo.text[index]
@@ -246,19 +255,21 @@ def _translations(consultation: Consultation, data: dict, *, by: User) -> None:
         )
 
 
-def _build(council: Council, data: dict, first, last, secretary: User, translator: User):
+def _build(
+    council: Council, data: DemoConsultation, first, last, secretary: User, translator: User
+):
     consultation = consultations.create_consultation(
         council,
         consultations.ConsultationDetails(
-            title=data["title"][0],
+            title=data.title[0],
             lang="en",
             opens_on=first,
             closes_on=last,
-            intro=data["intro"][0],
+            intro=data.intro[0],
         ),
         actor=secretary,
     )
-    for demo in data["questions"]:
+    for demo in data.questions:
         consultations.add_question(
             consultation,
             consultations.QuestionDetails(
@@ -312,13 +323,13 @@ def seed_consultations(council: Council, secretary: User, translator: User) -> N
         if text:
             givens[helps] = _given(helps, text=text)
         _respond(closed, lang, channel, givens, secretary)
-    consultations.answer_consultation(closed, CLOSED["answer"][0], "en", actor=secretary)
+    consultations.answer_consultation(closed, CLOSED.answer[0], "en", actor=secretary)
     for index, lang in enumerate(LANGS[1:], 1):
         translate.save_all(
             "consultation",
             closed,
             lang,
-            {"answer": (CLOSED["answer"][index], True)},
+            {"answer": (CLOSED.answer[index], True)},
             actor=translator,
         )
     # It ran for three weeks and closed ten days ago.
