@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app import audit
@@ -75,14 +76,26 @@ def ranking_places(question: Question) -> int:
     return max(1, min(limit, len(question.options)))
 
 
-def check_open(consultation: Consultation) -> None:
+#: Paper sheets collected up to the last day may be typed in this long after it.
+PAPER_GRACE = timedelta(days=7)
+
+
+def check_open(consultation: Consultation, *, paper: bool = False) -> None:
+    """Answers are taken while the consultation is open; sheets answered on paper are typed
+    in by an officer until ``PAPER_GRACE`` after it closed."""
     if not consultation.is_public:
         raise DomainError(_l("This consultation is not open for answers."))
     now = utcnow()
     if now < consultation.opens_at:
         raise DomainError(_l("This consultation is not open for answers yet."))
+    if paper and now < consultation.closes_at + PAPER_GRACE:
+        return
     if not consultation.is_open(now):
         raise DomainError(_l("This consultation is closed: answers are no longer taken."))
+
+
+def _is_paper(response: Response) -> bool:
+    return response.channel is Channel.paper and response.entered_by_id is not None
 
 
 def _check_rate(consultation: Consultation, connection: str) -> None:
@@ -123,7 +136,7 @@ def start(
     A robot (it filled the hidden field) gets (None, None) and nothing is stored."""
     if website:
         return None, None
-    check_open(consultation)
+    check_open(consultation, paper=channel is Channel.paper and entered_by is not None)
     if consultation.audience is Audience.confirmed_email and entered_by is None:
         raise DomainError(
             _l("This consultation asks for a confirmed email address, which is not possible yet.")
@@ -180,7 +193,11 @@ def check(question: Question, given: Given) -> Given | None:
             chosen = list(dict.fromkeys(chosen))
             if question.max_choices and len(chosen) > question.max_choices:
                 raise DomainError(
-                    _("Choose at most %(count)s options.", count=question.max_choices)
+                    ngettext(
+                        "Choose at most %(num)s option.",
+                        "Choose at most %(num)s options.",
+                        question.max_choices,
+                    )
                 )
             return Given(choices=tuple(chosen))
         case QuestionKind.ranking:
@@ -201,7 +218,9 @@ def _check_ranking(question: Question, ranks: tuple[int | None, ...]) -> tuple[i
         raise DomainError(_("Fill in the places in order, from the first one."))
     chosen = tuple(c for c in ranks if c is not None)
     if len(chosen) > places:
-        raise DomainError(_("Rank at most %(count)s options.", count=places))
+        raise DomainError(
+            ngettext("Rank at most %(num)s option.", "Rank at most %(num)s options.", places)
+        )
     if len(set(chosen)) != len(chosen):
         raise DomainError(_("Give each option one place only."))
     return chosen
@@ -222,7 +241,7 @@ def _check_text(given: Given) -> Given | None:
 def _check_changeable(response: Response) -> None:
     if response.is_submitted:
         raise DomainError(_l("Your answers were already sent: they can no longer be changed."))
-    check_open(response.consultation)
+    check_open(response.consultation, paper=_is_paper(response))
 
 
 def save(response: Response, givens: dict[Question, Given]) -> Saved:
@@ -264,10 +283,39 @@ def missing(response: Response) -> list[Question]:
 
 
 def send(response: Response) -> None:
-    """Send the answers: the required questions must be answered; then they count, once."""
+    """Send the answers: the required questions must be answered (a paper sheet counts as it
+    was filled in: nobody can be asked again); then they count, once."""
     _check_changeable(response)
-    if missing(response):
+    if missing(response) and not _is_paper(response):
         raise DomainError(_l("Answer the questions marked “required” before sending."))
     response.submitted_on = utcnow().date()
     db.session.flush()
     audit.record("consultation.response_sent", response.consultation, actor=response.entered_by)
+
+
+def enter_paper(
+    consultation: Consultation, givens: dict[Question, Given], *, lang: str, entered_by
+) -> Saved:
+    """One paper sheet typed in by an officer: stored and counted at once, marked as paper.
+    When an answer cannot be taken as typed (``Saved.errors``), nothing is sent and the
+    caller rolls back: the sheet is typed again, corrected."""
+    response, _token = start(
+        consultation, lang=lang, address=None, channel=Channel.paper, entered_by=entered_by
+    )
+    assert response is not None  # noqa: S101 - no honeypot on an officer's page
+    saved = save(response, givens)
+    if not saved.errors:
+        send(response)
+    return saved
+
+
+def paper_count(consultation: Consultation) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(
+            Response.consultation_id == consultation.id,
+            Response.channel == Channel.paper,
+            Response.submitted_on.is_not(None),
+        )
+    )

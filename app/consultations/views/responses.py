@@ -8,12 +8,14 @@ token; whoever has it can finish the answers, nobody else can find them.
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app.auth import Access, current_council, get_in_council_or_404, requires
+from app.auth import Access, Permission, current_council, get_in_council_or_404, requires
 from app.consultations import answering
 from app.consultations.models import SCALE_MAX, Consultation, Question, QuestionKind, Response
 from app.database import utcnow
+from app.errors import DomainError
 from app.forms import ActionForm
 from app.i18n import UNKNOWN, all_languages, current_locale, endonym
 from app.transactions import action
@@ -300,4 +302,68 @@ def review(slug: str, consultation_id: int, token: str):
         answers={q.id: answering.answer_of(response, q) for q in consultation.questions},
         missing={q.id for q in answering.missing(response)},
         form=form,
+    )
+
+
+@bp.route("/<int:consultation_id>/paper", methods=["GET", "POST"])
+@requires(Permission.manage_consultations)
+def paper_entry(slug: str, consultation_id: int):
+    """Typing in the sheets answered on paper, one after the other: all questions on one
+    page, the sheet's language, and "Save and type the next sheet"."""
+    consultation = _consultation(consultation_id)
+    council = consultation.council
+    questions = consultation.questions
+    givens = {q.id: answering.Given() for q in questions}
+    errors: dict[int, str] = {}
+    sheet_lang = request.values.get("sheet_lang", "")
+    if sheet_lang not in council.languages:
+        sheet_lang = _default_text_language(council)
+    if request.method == "POST":
+        form = ActionForm()
+        typed = {q: given_in(request.form, q) for q in questions}
+        if form.validate_on_submit():
+            with action() as done:
+                saved = answering.enter_paper(
+                    consultation,
+                    typed,
+                    lang=sheet_lang
+                    if sheet_lang in council.languages
+                    else council.default_language,
+                    entered_by=current_user,
+                )
+                errors = saved.errors
+                if errors:
+                    raise DomainError(_("Nothing was saved: correct the answers marked below."))
+            if done:
+                flash(
+                    _(
+                        "Sheet saved: %(count)s sheets typed in so far. Type the next one.",
+                        count=answering.paper_count(consultation),
+                    ),
+                    "success",
+                )
+                return redirect(
+                    url_for(
+                        "responses.paper_entry",
+                        slug=slug,
+                        consultation_id=consultation.id,
+                        sheet_lang=sheet_lang,
+                    )
+                )
+        givens = {q.id: given for q, given in typed.items()}
+    return render_template(
+        "consultations/responses/paper_entry.html",
+        council=council,
+        consultation=consultation,
+        questions=questions,
+        givens=givens,
+        errors=errors,
+        sheet_lang=sheet_lang,
+        entered=answering.paper_count(consultation),
+        text_languages=writing_languages(council),
+        default_language=sheet_lang,
+        places=answering.ranking_places,
+        field_name=field_name,
+        scale_max=SCALE_MAX,
+        form=ActionForm(),
     )
