@@ -141,8 +141,9 @@ def start(
     )
     db.session.add(response)
     db.session.flush()
-    # The consultation, not the response: the trail must not link a connection to answers.
-    audit.record(STARTED, consultation, actor=entered_by, connection=connection)
+    if entered_by is None:
+        # The consultation, not the response: the trail must not link a connection to answers.
+        audit.record(STARTED, consultation, actor=None, connection=connection)
     return response, token
 
 
@@ -271,3 +272,51 @@ def send(response: Response) -> None:
     response.submitted_on = utcnow().date()
     db.session.flush()
     audit.record("consultation.response_sent", response.consultation, actor=response.entered_by)
+
+
+def enter_paper(
+    consultation: Consultation,
+    givens: dict[Question, Given],
+    *,
+    lang: str,
+    channel: Channel,
+    entered_by,
+) -> tuple[Response | None, dict[int, str]]:
+    """Type in a response given on paper or in a workshop, whole: it is sent at once and
+    marked with its channel and who typed it. A required question left blank on the sheet
+    stays blank (the sheet is what counts); an answer the sheet cannot hold is refused, and
+    then nothing is stored."""
+    if channel is Channel.online:
+        raise DomainError(_l("Say whether the response was given on paper or in a workshop."))
+    errors = {}
+    for question, given in givens.items():
+        try:
+            check(question, given)
+        except DomainError as error:
+            errors[question.id] = error.message
+    if errors:
+        return None, errors
+    response, _token = start(
+        consultation, lang=lang, address=None, channel=channel, entered_by=entered_by
+    )
+    assert response is not None  # no honeypot on the officers' page
+    save(response, givens)
+    response.submitted_on = utcnow().date()
+    db.session.flush()
+    audit.record("consultation.response_entered", consultation, actor=entered_by)
+    return response, {}
+
+
+def entered_by(consultation: Consultation, user) -> int:
+    """How many responses ``user`` has typed in for this consultation."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(
+                Response.consultation_id == consultation.id,
+                Response.entered_by_id == user.id,
+            )
+        )
+        or 0
+    )

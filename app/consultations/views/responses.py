@@ -8,11 +8,19 @@ token; whoever has it can finish the answers, nobody else can find them.
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app.auth import Access, current_council, get_in_council_or_404, requires
+from app.auth import Access, Permission, current_council, get_in_council_or_404, requires
 from app.consultations import answering
-from app.consultations.models import SCALE_MAX, Consultation, Question, QuestionKind, Response
+from app.consultations.models import (
+    SCALE_MAX,
+    Channel,
+    Consultation,
+    Question,
+    QuestionKind,
+    Response,
+)
 from app.database import utcnow
 from app.forms import ActionForm
 from app.i18n import UNKNOWN, all_languages, current_locale, endonym
@@ -300,4 +308,52 @@ def review(slug: str, consultation_id: int, token: str):
         answers={q.id: answering.answer_of(response, q) for q in consultation.questions},
         missing={q.id for q in answering.missing(response)},
         form=form,
+    )
+
+
+@bp.route("/<int:consultation_id>/paper", methods=["GET", "POST"])
+@requires(Permission.manage_consultations)
+def paper(slug: str, consultation_id: int):
+    """A secretary or mediator types in the sheets of a paper or workshop session, one after
+    another: all questions on one form, which comes back empty for the next sheet."""
+    consultation = _consultation(consultation_id)
+    council = consultation.council
+    form = ActionForm()
+    questions = consultation.questions
+    givens = {q.id: answering.Given() for q in questions}
+    errors: dict[int, str] = {}
+    lang = request.form.get("sheet_lang", "")
+    lang = lang if lang in council.languages else _default_text_language(council)
+    channel = request.form.get("channel", Channel.paper.value)
+    if form.validate_on_submit():
+        typed = {q: given_in(request.form, q) for q in questions}
+        with action(form) as done:
+            _response, errors = answering.enter_paper(
+                consultation,
+                typed,
+                lang=lang,
+                channel=Channel(channel) if channel in Channel.__members__ else Channel.online,
+                entered_by=current_user,
+            )
+        if done and not errors:
+            flash(_("Saved. The form is ready for the next sheet."), "success")
+            return redirect(url_for("responses.paper", slug=slug, consultation_id=consultation_id))
+        givens = {q.id: given for q, given in typed.items()}
+    return render_template(
+        "consultations/responses/paper.html",
+        council=council,
+        consultation=consultation,
+        questions=questions,
+        form=form,
+        givens=givens,
+        errors=errors,
+        sheet_lang=lang,
+        channel=channel,
+        channels=[c for c in Channel if c is not Channel.online],
+        entered=answering.entered_by(consultation, current_user),
+        text_languages=writing_languages(council),
+        default_language=lang,
+        places=answering.ranking_places,
+        field_name=field_name,
+        scale_max=SCALE_MAX,
     )
