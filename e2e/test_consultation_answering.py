@@ -198,3 +198,55 @@ def test_a_resident_answers_in_arabic_one_question_per_screen_leaves_and_resumes
         answers = {a.question.position: a for a in response.answers}
         assert answers[3].text.original == "ar"
         assert len(answers[2].choices) == 2
+
+
+def test_a_secretary_types_in_a_paper_sheet_and_reads_the_results_while_open(
+    new_page, words, sign_in, live_app, consultation
+):
+    ar = words("ar")
+    consultation_id, slug = consultation
+    page = new_page(PHONE, locale="ar")
+    sign_in(page, "secretary@demo.test", language="ar")
+    page.goto(f"/councils/{slug}/consultations/{consultation_id}/paper")
+    expect(page.get_by_role("heading", level=1, name=ar("Type in paper responses"))).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("العمل").first.check()
+    page.get_by_label(ar("Your answer")).fill("نريد مكتبة في الحي")
+    page.get_by_role("button", name=ar("Save and type the next sheet")).click()
+    expect(
+        page.get_by_role("status").filter(
+            has_text=ar("Saved. The form is ready for the next sheet.")
+        )
+    ).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.goto(f"/councils/{slug}/consultations/{consultation_id}/results")
+    answers = page.get_by_role("main").locator("[lang=ar]").filter(has_text="نريد مكتبة في الحي")
+    expect(answers).to_have_attribute("dir", "rtl")
+    assert axe_violations(page) == []
+    with live_app.app_context():
+        sheet = db.session.query(Response).filter_by(consultation_id=consultation_id).all()[-1]
+        assert sheet.channel.value == "paper" and sheet.entered_by_id is not None
+
+
+def test_all_questions_on_one_page_is_accessible(new_page, words, consultation):
+    en = words("en")
+    consultation_id, slug = consultation
+    page = new_page(PHONE, locale="en")
+    page.goto(f"/councils/{slug}/consultations/{consultation_id}/respond?lang=en")
+    page.get_by_role("button", name=en("Answer all questions on one page")).click()
+    page.get_by_role("button", name=en("Check my answers")).click()
+    # Nothing given is no error; the required question is asked for at sending.
+    expect(
+        page.get_by_role("heading", level=1, name=en("Check your answers before sending them"))
+    ).to_be_visible()
+    page.get_by_role("button", name=en("Send my answers")).click()
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
+        [en("Answer question %(number)s", number=1)]
+    )
+    assert axe_violations(page) == []
+    page.get_by_role("alert").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1, name="Which topic matters most?")).to_be_visible()
+    page.get_by_role("button", name=en("Show all questions on one page")).click()
+    expect(page.get_by_role("heading", level=1, name="Next year's topics")).to_be_visible()
+    assert axe_violations(page) == []
