@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.audit import AuditEvent
@@ -240,7 +241,12 @@ def save(response: Response, givens: dict[Question, Given]) -> Saved:
             saved.errors[question.id] = error.message
             continue
         _store(response, question, valid)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # The same form sent twice at once (a double tap on a slow connection): one is kept.
+        raise DomainError(_l("Your answers were being saved twice at once: check them.")) from None
     return saved
 
 

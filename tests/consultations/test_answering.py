@@ -13,6 +13,7 @@ from app.consultations.models import Channel, ConsultationState, Response
 from app.errors import DomainError
 from app.extensions import db
 from app.tokens import hash_token
+from app.transactions import commit_keeping_loaded
 from tests.consultations.conftest import option_ids
 from tests.helpers import csrf_token, sign_in
 
@@ -400,3 +401,22 @@ def test_officers_type_in_sheets_one_after_another(
     assert 'value="workshop" checked' in html
     stored = db.session.query(Response).one()
     assert stored.channel is Channel.workshop and stored.lang == "ar" and stored.is_submitted
+
+
+def test_the_same_answer_saved_twice_at_once_is_kept_once(make_consultation):
+    consultation = make_consultation(["scale"])
+    response, token = started(consultation)
+    question = consultation.questions[0]
+    assert response.answers == []  # read by this request...
+    commit_keeping_loaded()
+    # ...then another request (the same form, tapped twice) stores its answer first.
+    with db.engine.begin() as other:
+        other.execute(
+            answering.Answer.__table__.insert().values(
+                response_id=response.id, question_id=question.id, number=2, text={}
+            )
+        )
+    with pytest.raises(DomainError, match="twice"):
+        answering.save(response, {question: Given(number=4)})
+    db.session.rollback()
+    assert [a.number for a in answering.find(consultation, token).answers] == [2]
