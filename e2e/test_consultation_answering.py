@@ -22,7 +22,7 @@ from app.database import utcnow
 from app.demo import demo_council
 from app.extensions import db
 from app.i18n import Translated
-from e2e.conftest import DESKTOP, PHONE, axe_violations
+from e2e.conftest import ARTIFACTS, DESKTOP, PHONE, axe_violations
 
 BORDA = (
     "Counted by the Borda count: on a ranking of %(places)s places, a first choice gets "
@@ -113,6 +113,8 @@ def test_the_results_of_a_closed_consultation_are_accessible(
     expect(charts).to_have_count(2)
     expect(page.get_by_role("table")).to_have_count(2)
     assert axe_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"consultation-results-{locale}.png", full_page=True)
     page.get_by_label(said("How the response was given")).select_option("paper")
     page.get_by_role("button", name=said("Show")).click()
     expect(page).to_have_url(re.compile("channel=paper"))
