@@ -49,7 +49,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     web.init_app(app)
-    errors.init_app(app)
+    errors.init_app(app, db)
     Background(app)
 
     from app.accounts.views import bp as accounts_bp

@@ -24,9 +24,13 @@ class DomainError(Exception):
 ERROR_CODES = (400, 403, 404, 405, 413, 500)
 
 
-def init_app(app) -> None:
+def init_app(app, db) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        if code == 500:
+            # A write the database refused leaves the session unusable until it is rolled
+            # back, and the page reads the signed-in person through it.
+            db.session.rollback()
         if request_ctx.url_adapter is None:
             # Refused before any URL could be built (a Host the site does not answer to): a
             # page with links cannot be made, and that visitor needs none.

@@ -53,3 +53,16 @@ def worker_database(url: str) -> str:
     finally:
         engine.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def new_database(name: str) -> str:
+    """An empty PostgreSQL database of its own next to the test database (per xdist worker),
+    for a program started by a test that builds its own schema."""
+    base = make_url(os.environ["TEST_DATABASE_URL"])
+    database = f"{base.database}_{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    engine.dispose()
+    return base.set(database=database).render_as_string(hide_password=False)

@@ -160,6 +160,7 @@ def records(council, make_meeting, membership_user):
         "invitation_id": invitation.id,
         "minutes_id": record.id,
         "consultation_id": consultation.id,
+        "question_id": consultation.questions[0].id,
         "number": 1,
         "kind": "meeting",
         "obj_id": meeting.id,
@@ -243,6 +244,7 @@ def council_scoped(app, endpoint: str) -> bool:
             "obj_id",
             "item_id",
             "consultation_id",
+            "question_id",
         }
     )
 

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db
 from config import ProductionConfig, TestConfig, database_url
-from tests.helpers import sign_in
+from tests.helpers import post, sign_in
 
 pytestmark = []
 sqlite_only = pytest.mark.skipif(
@@ -58,6 +58,58 @@ def test_production_adds_hsts_and_secure_cookies(tmp_path, monkeypatch):
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_no_emailed_link_takes_its_address_from_the_host_header(
+    app, make_council, make_user, add_member, make_meeting, smtp
+):
+    """Whoever sends a request chooses its Host header. Invitations, meeting notices and
+    proposal receipts are sent by such requests too: their links must all carry the site's
+    configured address (CONSULTA_BASE_URL), as reset links do."""
+    import re
+
+    from app.auth import Role
+
+    class ForgedHost(app.test_client_class):
+        def open(self, *args, **kwargs):
+            kwargs.setdefault("base_url", "http://evil.example")
+            return super().open(*args, **kwargs)
+
+    council = make_council("Council A")
+    secretary = make_user("secretary@a.example")
+    add_member(council, secretary, Role.secretary)
+    add_member(council, make_user("member@a.example"), Role.member, voting_right=True)
+    meeting = make_meeting(council, items=["Budget"])
+    db.session.commit()
+    client = ForgedHost(app, app.response_class, use_cookies=True)
+    sign_in(client, secretary.email)
+    invite = "/councils/council-a/invitations/new"
+    post(client, invite, {"email": "new@example.org", "role": "member"}, page=invite)
+    publish = f"/councils/council-a/meetings/{meeting.id}/publish"
+    post(client, publish, page=publish)
+    resident = ForgedHost(app, app.response_class, use_cookies=True)
+    new = "/councils/council-a/proposals/new"
+    page = resident.get(new).get_data(as_text=True)
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]*)"', page).group(1)
+    post(
+        resident,
+        new,
+        {
+            "submission_key": key,
+            "lang": "en",
+            "title": "Benches",
+            "body": "In the park",
+            "topic": "culture",
+            "contact_email": "resident@example.org",
+        },
+        page=new,
+    )
+    sent = {m["To"]: m.get_body(("plain",)).get_content() for m in smtp.messages}
+    assert {"new@example.org", "member@a.example", "resident@example.org"} <= set(sent)
+    for to, body in sent.items():
+        links = re.findall(r"https?://\S+", body)
+        assert links and all(link.startswith("https://consulta.test/") for link in links), to
+        assert "evil.example" not in body
+
+
 def test_session_cookie_is_httponly_and_lax(client, make_user):
     make_user("amina@example.org")
     cookie = sign_in(client, "amina@example.org").headers.getlist("Set-Cookie")
@@ -85,6 +137,29 @@ def test_server_error_page_shows_no_stack_trace(app, client):
     html = response.get_data(as_text=True)
     assert "secret internals" not in html and "Traceback" not in html
     assert "Sorry, something went wrong on our side" in html
+
+
+def test_a_failed_write_still_gets_the_translated_error_page(app, client, make_user):
+    """A write the database refuses leaves the session needing a rollback; the error page
+    then read the signed-in person through that session and crashed (PendingRollbackError)
+    instead of answering."""
+    from app.accounts.models import User
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    make_user("amina@example.org", locale="fr")
+    make_user("other@example.org")
+
+    @app.post("/duplicate")
+    def duplicate():
+        db.session.add(User(email="other@example.org", display_name="Twin", password_hash="x"))
+        db.session.flush()  # the address is taken: IntegrityError
+        return "stored"
+
+    sign_in(client, "amina@example.org")
+    response = post(client, "/duplicate")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert '<html lang="fr"' in html and "Traceback" not in html
 
 
 def test_every_page_has_the_accessible_frame(client):

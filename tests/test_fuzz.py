@@ -157,3 +157,32 @@ def test_removing_a_draft_item_with_a_vote_or_a_proposal_is_refused_not_a_crash(
         assert response.status_code == 302
     db.session.expire_all()
     assert len(meeting.items) == 2
+
+
+BIG = 2**64
+#: What the fuzzer once turned into a server error, kept as plain cases that run every time.
+FOUND = [
+    ("GET", f"/councils/council-a/meetings/{BIG}", None, 404),  # beyond SQLite's integers
+    ("GET", f"/councils/council-a/meetings/{2**31}", None, 404),  # beyond PostgreSQL's
+    ("GET", f"/councils/council-a/proposals?page={BIG}", None, 404),  # a page beyond the list
+    ("GET", "/councils/council-a/proposals?page=-3", None, 200),
+    ("GET", f"/councils/council-a/decisions?page={BIG}", None, 404),
+    ("GET", f"/councils/council-a/meetings?page={BIG}", None, 404),
+    ("JSON", "/councils/council-a/edit", {"name": 5, "languages": [1, None], "lang": True}, 200),
+    ("JSON", "/councils/council-a/meetings/new", {"title": [], "day": 20260101}, 200),
+    ("FORM", "/councils/council-a/edit", {"name": "Council A"}, 200),  # other fields missing
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status"), FOUND)
+def test_the_inputs_the_fuzzer_found_are_answered_without_a_server_error(
+    secretary, method, path, body, status
+):
+    client, token = secretary
+    if method == "GET":
+        response = client.get(path)
+    elif method == "JSON":
+        response = client.post(path, json=body, headers={"X-CSRFToken": token})
+    else:
+        response = client.post(path, data={**body, "csrf_token": token})
+    assert response.status_code == status, response.get_data(as_text=True)[:500]

@@ -14,9 +14,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, text
 
 from tests.browser import Browser, free_port, sign_in, token
+from tests.helpers import new_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -26,17 +27,6 @@ pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"),
     reason="app servers share a PostgreSQL database (make test-postgres)",
 )
-
-
-def new_database(name: str) -> str:
-    base = make_url(os.environ["TEST_DATABASE_URL"])
-    database = f"{base.database}_{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{database}"'))
-    engine.dispose()
-    return base.set(database=database).render_as_string(hide_password=False)
 
 
 @pytest.fixture

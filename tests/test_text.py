@@ -68,3 +68,44 @@ def test_every_stored_text_is_cleaned_whatever_path_it_takes(
     db.session.commit()
     feed = client.get(f"/councils/{council.slug}/calendar.ics")
     assert feed.status_code == 200 and "\u202e" not in feed.get_data(as_text=True)
+
+
+def test_a_meeting_typed_with_line_breaks_and_overrides_publishes_and_emails(
+    app, make_council, make_user, add_member, smtp
+):
+    """A place typed with a line break once broke the calendar file attached to the notice:
+    publishing failed after the meeting was saved, and the page said nothing was saved. The
+    title's override reached the email subject."""
+    import re
+
+    from icalendar import Calendar
+
+    from app.auth import Role
+    from app.extensions import db
+    from tests.helpers import post, sign_in
+
+    council = make_council("Council A")
+    secretary = make_user("secretary@a.example")
+    add_member(council, secretary, Role.secretary)
+    add_member(council, make_user("member@a.example"), Role.member, voting_right=True)
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, secretary.email)
+    new = "/councils/council-a/meetings/new"
+    fields = {"lang": "en", "day": "2031-04-02", "starts": "18:00", "ends": "20:00"}
+    fields |= {"title": "Plenary\u202e\u200b", "place": "Hall\r\nBEGIN:VEVENT"}
+    meeting_url = post(client, new, fields, page=new).location
+    items = f"{meeting_url}/items/new"
+    post(client, items, {"lang": "en", "title": "Budget\r\n", "kind": "decision"}, page=items)
+    publish = f"{meeting_url}/publish"
+    published = post(client, publish, page=publish, follow_redirects=True)
+    html = published.get_data(as_text=True)
+    assert "The meeting and its agenda are published." in html
+    assert "Nothing you entered was saved" not in html
+    (notice,) = smtp.to("member@a.example")
+    assert notice["Subject"] == "Meeting: Plenary"
+    ics = next(notice.iter_attachments()).get_content()
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["LOCATION"]) == "Hall BEGIN:VEVENT"  # one line: no second event
+    text = ics if isinstance(ics, str) else ics.decode()
+    assert len(re.findall(r"^BEGIN:VEVENT", text, re.M)) == 1

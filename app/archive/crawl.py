@@ -26,12 +26,20 @@ PAGES = {
     "voting.decisions",
     "voting.poll",
     "councils.members",
+    "consultations.consultations",
+    "consultations.consultation",
+    "results.results",
 }
 #: Lists that are paged: the only query an archived page keeps.
-PAGED = {"meetings.meetings", "proposals.proposals", "voting.decisions"}
+PAGED = {
+    "meetings.meetings",
+    "proposals.proposals",
+    "voting.decisions",
+    "consultations.consultations",
+}
 #: Files in the reader's language, written as they are named (the minutes' PDF, the register
-#: as CSV).
-FILES = {"minutes.pdf", "voting.decisions_csv"}
+#: as CSV, a consultation's questionnaire to print).
+FILES = {"minutes.pdf", "voting.decisions_csv", "consultations.paper", "results.export_csv"}
 #: Public pages that are not part of the record, and why.
 NOT_ARCHIVED = {
     "proposals.new": "a form: sending a proposal",
@@ -40,6 +48,7 @@ NOT_ARCHIVED = {
     "calendar.meeting_ics": "a calendar entry of a meeting to come",
     "voting.decisions_atom": "a feed of decisions to come",
     "accounts.sign_in_page": "signing in",
+    "responses.start": "a form: answering a consultation",
 }
 HOME = "site.home"
 

@@ -17,6 +17,7 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.councils import services as councils
 from app.councils.models import Council
+from app.demo.consultations import seed_consultations
 from app.demo.data import (
     AGENDA,
     ANSWERS,
@@ -468,4 +469,5 @@ def seed_demo(now: datetime | None = None) -> Council:
     seed_proposals(council)
     seed_polls(council)
     seed_minutes(council)
+    seed_consultations(council, _person("secretary@demo.test"), _person("translator@demo.test"))
     return council

@@ -3,6 +3,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth import Access, Permission, can, current_council, requires
+from app.consultations import services as consultations
 from app.councils.models import Council
 from app.extensions import db
 from app.forms import ActionForm
@@ -82,6 +83,7 @@ def council(slug: str):
             meetings.upcoming_meetings(council, include_drafts=False).limit(1)
         ),
         officer=can(current_user, Permission.manage_meetings, council),
+        open_consultations=consultations.open_consultations(council),
         membership=council.current_membership_of(current_user),
         can_manage=can(current_user, Permission.manage_members, council),
         form=ActionForm(),

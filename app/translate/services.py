@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import audit
+from app.consultations.models import Consultation
 from app.councils.models import Council
 from app.errors import DomainError
 from app.i18n import Translated
@@ -63,6 +64,34 @@ def option_texts(poll: Poll) -> list[Text]:
     ]
 
 
+def question_texts(consultation: Consultation) -> list[Text]:
+    """Each question's text and hint, and each option, numbered as residents see them."""
+    texts = []
+    for number, question in enumerate(consultation.questions, 1):
+        texts.append(
+            Text(f"q{question.id}", _("Question %(number)s", number=number), question, "text")
+        )
+        if question.hint.texts:
+            texts.append(
+                Text(
+                    f"q{question.id}-hint",
+                    _("Hint to question %(number)s", number=number),
+                    question,
+                    "hint",
+                )
+            )
+        texts.extend(
+            Text(
+                f"o{option.id}",
+                _("Question %(number)s, option %(option)s", number=number, option=position),
+                option,
+                "label",
+            )
+            for position, option in enumerate(question.options, 1)
+        )
+    return texts
+
+
 KINDS: dict[str, Translatable] = {
     "council": Translatable(
         Council,
@@ -109,6 +138,16 @@ KINDS: dict[str, Translatable] = {
         Minutes,
         {"body": _l("Minutes")},
         lambda minutes: minutes.council,
+    ),
+    "consultation": Translatable(
+        Consultation,
+        {
+            "title": _l("Title"),
+            "intro": _l("Introduction"),
+            "answer": _l("What the council will do"),
+        },
+        lambda consultation: consultation.council,
+        more_texts=question_texts,
     ),
     "answer": Translatable(
         ProposalEvent,

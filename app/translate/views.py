@@ -39,6 +39,8 @@ def back_url(kind: str, obj) -> str:
         return url_for("voting.poll", slug=obj.council.slug, poll_id=obj.id)
     if kind == "outcome":
         return back_url("item", obj.item)
+    if kind == "consultation":
+        return url_for("consultations.consultation", slug=obj.council.slug, consultation_id=obj.id)
     proposal = obj if kind == "proposal" else obj.proposal
     return url_for("proposals.proposal", slug=proposal.council.slug, proposal_id=proposal.id)
 

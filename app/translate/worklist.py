@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, case, exists, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
+from app.consultations.models import Consultation, ConsultationState, Question, QuestionOption
 from app.councils.models import Council
 from app.database import utcnow
 from app.extensions import db
@@ -27,7 +28,7 @@ from app.translate.services import texts_of
 from app.voting.models import Outcome, Poll, PollOption
 
 #: A row's key is its id times STRIDE plus the index of its kind here.
-ORDER = ("meeting", "item", "poll", "proposal", "answer", "minutes", "outcome")
+ORDER = ("meeting", "item", "poll", "proposal", "answer", "minutes", "outcome", "consultation")
 STRIDE = 8
 #: Urgency ranks.
 NEXT_MEETING, ASKED, OTHER = 0, 1, 2
@@ -208,6 +209,37 @@ class Worklist:
             )
         )
 
+    def _consultations(self) -> Select:
+        """Published consultations and shared drafts, with their questions and options."""
+        questions = exists().where(
+            Question.consultation_id == Consultation.id,
+            _lacking([Question.text, Question.hint], self.languages),
+        )
+        options = exists().where(
+            QuestionOption.question_id == Question.id,
+            Question.consultation_id == Consultation.id,
+            _lacking([QuestionOption.label], self.languages),
+        )
+        return select(
+            _key("consultation", Consultation.id),
+            case((Consultation.state == ConsultationState.draft, ASKED), else_=OTHER).label("rank"),
+            literal(0).label("seq"),
+            Consultation.opens_at.label("at"),
+        ).where(
+            Consultation.council_id == self.council.id,
+            or_(
+                Consultation.state == ConsultationState.published,
+                Consultation.translators_asked_at.is_not(None),
+            ),
+            or_(
+                _lacking(
+                    [Consultation.title, Consultation.intro, Consultation.answer], self.languages
+                ),
+                questions,
+                options,
+            ),
+        )
+
     def statement(self) -> Select:
         """The keys of the texts to translate, most urgent first (page it with ``paginate``)."""
         rows = union_all(
@@ -218,6 +250,7 @@ class Worklist:
             self._answers(),
             self._minutes(),
             self._outcomes(),
+            self._consultations(),
         ).subquery()
         return select(rows.c.key).order_by(
             rows.c.rank,
@@ -253,6 +286,7 @@ class Worklist:
             "answer": (ProposalEvent, (joinedload(ProposalEvent.proposal),)),
             "minutes": (Minutes, (joinedload(Minutes.meeting),)),
             "outcome": (Outcome, (joinedload(Outcome.item).joinedload(AgendaItem.meeting),)),
+            "consultation": (Consultation, ()),
         }
         model, options = loaders[kind]
         statement = select(model).where(model.id.in_(ids)).options(*options)
@@ -267,6 +301,8 @@ class Worklist:
             asked, meeting_id = False, None
         elif kind == "minutes":
             asked, meeting_id = obj.state is MinutesState.approved, None
+        elif kind == "consultation":
+            asked, meeting_id = not obj.is_public, None
         else:
             owner = meeting or obj
             asked, meeting_id = owner.translators_asked_at is not None, owner.id

@@ -464,9 +464,14 @@ def publish_poll(poll: Poll, *, actor=None) -> None:
         _apply_outcome(poll, result, actor=actor)
 
 
+def results_public(poll: Poll) -> bool:
+    """What the public and the room's screen see: a result once the chair publishes it."""
+    return poll.state is P.published
+
+
 def results_visible(poll: Poll, user) -> bool:
     """Published results are public; closed ones are seen by the council's members first."""
-    if poll.state is P.published:
+    if results_public(poll):
         return True
     return poll.state is P.closed and can(user, Permission.see_results, poll.council)
 

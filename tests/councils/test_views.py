@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.auth import Role
 from app.councils import services
-from app.councils.models import Council, Membership
+from app.councils.models import Council, Invitation, Membership
 from app.extensions import db
 from tests.helpers import PASSWORD, post, sign_in
 
@@ -268,3 +268,46 @@ def test_withdrawing_an_invitation(app, world):
         page="/councils/council-a/members",
     )
     assert app.test_client().get(f"/invitations/{token}").status_code == 404
+
+
+def test_an_observer_invited_with_the_box_ticked_gets_no_vote(app, world):
+    """The invitation form used to tick "right to vote" for every role, and the vote checked
+    only that box: an observer or a translator invited that way could vote."""
+    secretary = as_role(app, world, "secretary")
+    page = "/councils/council-a/invitations/new"
+    for role in ("observer", "translator"):
+        email = f"new-{role}@example.org"
+        response = post(
+            secretary, page, {"email": email, "role": role, "voting_right": "y"}, page=page
+        )
+        assert response.status_code == 200
+        assert "can have a vote" in response.get_data(as_text=True)
+        assert db.session.scalar(select(Invitation).filter_by(email=email)) is None
+        post(secretary, page, {"email": email, "role": role}, page=page)
+    invited = {i.email: i for i in db.session.scalars(select(Invitation))}
+    assert not invited["new-observer@example.org"].voting_right
+    assert not invited["new-translator@example.org"].voting_right
+
+
+def test_a_refusing_mail_server_does_not_lose_the_invitation_link(app, world):
+    """The invitation is saved before its email goes: a mail server that refuses the
+    connection leaves the secretary with the link to pass on, not an error page."""
+    import socket
+
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    secretary = as_role(app, world, "secretary")
+    page = "/councils/council-a/invitations/new"
+    response = post(
+        secretary,
+        page,
+        {"email": "newcomer@example.org", "role": "member", "voting_right": "y"},
+        page=page,
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "No email was sent" in html
+    path = re.search(r"https://consulta\.test(/invitations/[^<\s]+)", html).group(1)
+    assert "You are invited to join" in app.test_client().get(path).get_data(as_text=True)

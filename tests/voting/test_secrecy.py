@@ -321,6 +321,42 @@ def test_the_session_cookie_keeps_the_choice_sealed_and_of_one_size(
     assert "vote_choice" not in json.loads(session_payload(client, app))
 
 
+def test_the_receipt_is_as_long_whatever_the_choice(
+    app, make_council, make_user, add_member, make_meeting
+):
+    """Attack 4, on the wire: the receipt after voting is encrypted, but its length is not."""
+    council = make_council("Council C")
+    voters = []
+    for n in range(3):
+        user = make_user(f"voter{n}@c.example", display_name=f"Voter {n}")
+        voters.append((user, add_member(council, user, Role.member, voting_right=True)))
+    meeting = make_meeting(council, items=["Budget"], start=True)
+    for _user, membership in voters:
+        meetings.set_presence(meeting, membership, Presence.present)
+    poll = services.create_poll(
+        meeting.items[0],
+        services.PollDetails(question="Adopt?", lang="en", method=PollMethod.secret),
+    )
+    services.open_poll(poll)
+    db.session.commit()
+    base = f"/councils/{council.slug}/polls/{poll.id}"
+    sizes = set()
+    for (user, _membership), key in zip(voters, ("yes", "no", "abstain"), strict=True):
+        client = app.test_client()
+        sign_in(client, user.email)
+        token = csrf_token(client, base)
+        client.post(f"{base}/confirm", data={"csrf_token": token, "choice": key})
+        voted = client.post(f"{base}/vote", data={"csrf_token": token, "choice": key})
+        receipt = client.get(voted.location)
+        assert receipt.headers["Referrer-Policy"] == "no-referrer"
+        html = receipt.get_data(as_text=True)
+        assert "Your vote was recorded at" in html
+        # The time of day is the same for every choice; only its digits may differ.
+        sizes.add(len(re.sub(r"recorded at [^.]*\.", "", html).encode()))
+    assert services.ballot_count(poll) == 3
+    assert len(sizes) == 1, "the receipt's size gives the choice away"
+
+
 def test_the_result_is_exact_and_recounted_from_the_stored_ballots(app, election):
     poll = election(FIRST, close=True)
     result = services.result_of(poll)

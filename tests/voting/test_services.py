@@ -14,7 +14,15 @@ from app.meetings.models import Presence
 from app.proposals import services as proposals
 from app.proposals.models import ProposalState, Topic
 from app.voting import services
-from app.voting.models import Ballot, Poll, PollMethod, PollState, SecretBallot, VoteRecord
+from app.voting.models import (
+    Ballot,
+    Poll,
+    PollMethod,
+    PollState,
+    SealedBallot,
+    SecretBallot,
+    VoteRecord,
+)
 
 
 @pytest.fixture
@@ -292,6 +300,76 @@ def test_simultaneous_ballots_are_neither_lost_nor_doubled(
     choices = services.stored_choices(poll)
     assert len(choices) == 30
     assert choices.count("no") == 10 and choices.count("yes") == 20
+
+
+@pytest.mark.parametrize("method", [PollMethod.named, PollMethod.secret])
+def test_a_vote_racing_the_close_is_counted_or_refused_never_lost(
+    app, make_council, make_user, add_member, make_meeting, method
+):
+    """The state is read under the lock that covers the ballot: a vote that reads "open", then
+    waits while the chair closes, must not be stored after the count (told "recorded", never
+    counted). 30 members vote while the chair closes, each on a connection of their own."""
+    import time
+
+    council = make_council("Busy Council")
+    members = [
+        add_member(council, make_user(f"m{n}@example.org"), Role.member, voting_right=True)
+        for n in range(30)
+    ]
+    meeting = make_meeting(council, items=["Motion"], start=True)
+    poll = make_poll(meeting, method=method, entitlement="all")
+    services.open_poll(poll, without_quorum=True)
+    db.session.commit()
+    poll_id, member_ids = poll.id, [m.id for m in members]
+    db.session.commit()
+    barrier = threading.Barrier(len(member_ids) + 1)
+    stored, refused = [], []
+
+    def vote(membership_id):
+        with app.app_context():
+            from app.councils.models import Membership
+
+            membership = db.session.get(Membership, membership_id)
+            poll = db.session.get(Poll, poll_id)
+            db.session.commit()
+            barrier.wait()
+            try:
+                services.cast_vote(poll, membership, "yes")
+                db.session.commit()
+                stored.append(membership_id)
+            except DomainError as refusal:
+                db.session.rollback()
+                assert "not open" in str(refusal)
+                refused.append(membership_id)
+            finally:
+                db.session.remove()
+
+    def close():
+        with app.app_context():
+            barrier.wait()
+            deadline = time.monotonic() + 30
+            while len(stored) < 5 and time.monotonic() < deadline:
+                time.sleep(0.001)  # some votes in before the close, the rest racing it
+            services.close_poll(db.session.get(Poll, poll_id))
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=vote, args=(mid,)) for mid in member_ids]
+    threads.append(threading.Thread(target=close))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    poll = db.session.get(Poll, poll_id)
+    assert poll.state is PollState.closed
+    assert len(stored) + len(refused) == 30 and stored
+    # Every vote told "recorded" is in the count, and nothing else is.
+    assert services.result_of(poll).counts["yes"] == len(stored)
+    assert len(services.stored_choices(poll)) == len(stored)
+    assert sorted(poll.snapshot["voted"]) == sorted(stored)
+    assert services.recount(poll) == services.result_of(poll)
+    assert db.session.scalar(select(db.func.count()).select_from(SealedBallot)) == 0
 
 
 def test_every_closed_poll_of_the_demo_recounts_to_its_published_result(app):

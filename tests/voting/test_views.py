@@ -180,6 +180,24 @@ def test_projector_shows_a_qr_code_and_the_live_count_then_the_result(app, world
     assert '<table class="result">' in html
 
 
+def test_the_projector_waits_for_publication_whoever_is_signed_in_on_it(app, world):
+    """The projector is the room's screen, usually opened on the chair's own laptop: closing
+    the vote must not put the result in front of the public before the chair publishes it."""
+    open_(world)
+    chair = client_for(app, world, "chair")
+    post(chair, poll_url(world["poll"], "/vote"), {"choice": "yes"}, page=poll_url(world["poll"]))
+    post(chair, poll_url(world["poll"], "/close"), page=poll_url(world["poll"], "/close"))
+    assert world["poll"].state is PollState.closed
+    for role in ("chair", "member", "anonymous"):
+        html = client_for(app, world, role).get(poll_url(world["poll"], "/projector"))
+        assert '<table class="result">' not in html.get_data(as_text=True), role
+    status = app.test_client().get(poll_url(world["poll"], "/status.json")).get_json()
+    assert set(status) == {"state", "ballots", "entitled", "text"}  # a count, no result
+    post(chair, poll_url(world["poll"], "/publish"), page=poll_url(world["poll"], "/publish"))
+    html = chair.get(poll_url(world["poll"], "/projector")).get_data(as_text=True)
+    assert '<table class="result">' in html
+
+
 def test_a_member_page_can_find_out_that_a_vote_opened(app, world):
     client = app.test_client()
     url = f"/councils/council-a/meetings/{world['meeting'].id}/polls.json"

@@ -334,7 +334,8 @@ def projector(slug: str, poll_id: int):
         scan_url=scan_url,
         turnout=counts,
         needed=services.votes_needed(poll, counts),
-        result=services.result_of(poll) if services.results_visible(poll, current_user) else None,
+        # The room's screen, whoever is signed in on it: the public rule, not the member's.
+        result=services.result_of(poll) if services.results_public(poll) else None,
     )
 
 
