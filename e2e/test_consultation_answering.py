@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.consultations.models import (
+    Answer,
     Consultation,
     ConsultationState,
     Question,
@@ -21,8 +22,13 @@ from app.database import utcnow
 from app.demo import demo_council
 from app.extensions import db
 from app.i18n import Translated
-from e2e.conftest import PHONE, axe_violations
+from e2e.conftest import ARTIFACTS, DESKTOP, PHONE, axe_violations
 
+BORDA = (
+    "Counted by the Borda count: on a ranking of %(places)s places, a first choice gets "
+    "%(places)s points, the next one point less, down to 1 point for the last place; an option "
+    "not ranked gets 0."
+)
 OPTIONS = [("Parks", "الحدائق"), ("Housing", "السكن"), ("Jobs", "العمل")]
 
 
@@ -32,7 +38,12 @@ def text(en: str, ar: str) -> Translated:
 
 @pytest.fixture
 def consultation(live_app):
-    """An open consultation of the demo council: a choice, a ranking and a free text."""
+    """An open consultation of the demo council."""
+    return add_consultation(live_app, days_open=1, days_left=14)
+
+
+def add_consultation(live_app, *, days_open: int, days_left: int) -> tuple[int, str]:
+    """A consultation of the demo council: a choice, a ranking and a free text."""
     with live_app.app_context():
         now = utcnow()
         record = Consultation(
@@ -40,8 +51,8 @@ def consultation(live_app):
             title=text("Next year's topics", "مواضيع السنة القادمة"),
             intro=text("Tell the council what matters to you.", "أخبروا المجلس بما يهمكم."),
             state=ConsultationState.published,
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=14),
+            opens_at=now - timedelta(days=days_open),
+            closes_at=now + timedelta(days=days_left),
         )
         questions = [
             (QuestionKind.single, "Which topic matters most?", "ما الموضوع الأهم؟", True),
@@ -61,6 +72,54 @@ def consultation(live_app):
         db.session.add(record)
         db.session.commit()
         return record.id, demo_council().slug
+
+
+@pytest.fixture
+def closed_consultation(live_app):
+    """A closed consultation with answers online and on paper, in Arabic and English."""
+    consultation_id, slug = add_consultation(live_app, days_open=20, days_left=-1)
+    with live_app.app_context():
+        record = db.session.get(Consultation, consultation_id)
+        single, ranking, free = record.questions
+        for n, (lang, channel) in enumerate([("ar", "online"), ("en", "paper"), ("ar", "online")]):
+            response = Response(
+                consultation=record,
+                lang=lang,
+                channel=channel,
+                token_hash=f"{consultation_id:032d}{n:032d}",
+                submitted_on=utcnow().date(),
+            )
+            response.answers = [
+                Answer(question=single, choices=[single.options[n % 2].id]),
+                Answer(question=ranking, choices=[o.id for o in ranking.options[n % 3 :][:2]]),
+                Answer(question=free, text=Translated.of("ملاعب للأطفال", "ar")),
+            ]
+            db.session.add(response)
+        db.session.commit()
+    return consultation_id, slug
+
+
+@pytest.mark.parametrize(("locale", "viewport"), [("ar", PHONE), ("en", DESKTOP)])
+def test_the_results_of_a_closed_consultation_are_accessible(
+    new_page, words, closed_consultation, locale, viewport
+):
+    said = words(locale)
+    consultation_id, slug = closed_consultation
+    page = new_page(viewport, locale=locale)
+    page.goto(f"/councils/{slug}/consultations/{consultation_id}/results?lang={locale}")
+    expect(page.get_by_role("heading", level=2).first).to_be_visible()
+    expect(page.get_by_text(said(BORDA, places=2))).to_be_visible()
+    charts = page.get_by_role("main").get_by_role("img")
+    expect(charts).to_have_count(2)
+    expect(page.get_by_role("table")).to_have_count(2)
+    assert axe_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"consultation-results-{locale}.png", full_page=True)
+    page.get_by_label(said("How the response was given")).select_option("paper")
+    page.get_by_role("button", name=said("Show")).click()
+    expect(page).to_have_url(re.compile("channel=paper"))
+    expect(page.get_by_label(said("How the response was given"))).to_have_value("paper")
+    assert axe_violations(page) == []
 
 
 def test_a_resident_answers_in_arabic_one_question_per_screen_leaves_and_resumes(
@@ -141,3 +200,55 @@ def test_a_resident_answers_in_arabic_one_question_per_screen_leaves_and_resumes
         answers = {a.question.position: a for a in response.answers}
         assert answers[3].text.original == "ar"
         assert len(answers[2].choices) == 2
+
+
+def test_a_secretary_types_in_a_paper_sheet_and_reads_the_results_while_open(
+    new_page, words, sign_in, live_app, consultation
+):
+    ar = words("ar")
+    consultation_id, slug = consultation
+    page = new_page(PHONE, locale="ar")
+    sign_in(page, "secretary@demo.test", language="ar")
+    page.goto(f"/councils/{slug}/consultations/{consultation_id}/paper")
+    expect(page.get_by_role("heading", level=1, name=ar("Type in paper responses"))).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("العمل").first.check()
+    page.get_by_label(ar("Your answer")).fill("نريد مكتبة في الحي")
+    page.get_by_role("button", name=ar("Save and type the next sheet")).click()
+    expect(
+        page.get_by_role("status").filter(
+            has_text=ar("Saved. The form is ready for the next sheet.")
+        )
+    ).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.goto(f"/councils/{slug}/consultations/{consultation_id}/results")
+    answers = page.get_by_role("main").locator("[lang=ar]").filter(has_text="نريد مكتبة في الحي")
+    expect(answers).to_have_attribute("dir", "rtl")
+    assert axe_violations(page) == []
+    with live_app.app_context():
+        sheet = db.session.query(Response).filter_by(consultation_id=consultation_id).all()[-1]
+        assert sheet.channel.value == "paper" and sheet.entered_by_id is not None
+
+
+def test_all_questions_on_one_page_is_accessible(new_page, words, consultation):
+    en = words("en")
+    consultation_id, slug = consultation
+    page = new_page(PHONE, locale="en")
+    page.goto(f"/councils/{slug}/consultations/{consultation_id}/respond?lang=en")
+    page.get_by_role("button", name=en("Answer all questions on one page")).click()
+    page.get_by_role("button", name=en("Check my answers")).click()
+    # Nothing given is no error; the required question is asked for at sending.
+    expect(
+        page.get_by_role("heading", level=1, name=en("Check your answers before sending them"))
+    ).to_be_visible()
+    page.get_by_role("button", name=en("Send my answers")).click()
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
+        [en("Answer question %(number)s", number=1)]
+    )
+    assert axe_violations(page) == []
+    page.get_by_role("alert").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1, name="Which topic matters most?")).to_be_visible()
+    page.get_by_role("button", name=en("Show all questions on one page")).click()
+    expect(page.get_by_role("heading", level=1, name="Next year's topics")).to_be_visible()
+    assert axe_violations(page) == []

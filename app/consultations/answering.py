@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.audit import AuditEvent
@@ -95,7 +96,8 @@ def check_open(consultation: Consultation, *, paper: bool = False) -> None:
 
 
 def _is_paper(response: Response) -> bool:
-    return response.channel is Channel.paper and response.entered_by_id is not None
+    """Typed in by an officer from a sheet (on paper or from a workshop)."""
+    return response.entered_by_id is not None
 
 
 def _check_rate(consultation: Consultation, connection: str) -> None:
@@ -136,7 +138,7 @@ def start(
     A robot (it filled the hidden field) gets (None, None) and nothing is stored."""
     if website:
         return None, None
-    check_open(consultation, paper=channel is Channel.paper and entered_by is not None)
+    check_open(consultation, paper=entered_by is not None)
     if consultation.audience is Audience.confirmed_email and entered_by is None:
         raise DomainError(
             _l("This consultation asks for a confirmed email address, which is not possible yet.")
@@ -154,8 +156,9 @@ def start(
     )
     db.session.add(response)
     db.session.flush()
-    # The consultation, not the response: the trail must not link a connection to answers.
-    audit.record(STARTED, consultation, actor=entered_by, connection=connection)
+    if entered_by is None:
+        # The consultation, not the response: the trail must not link a connection to answers.
+        audit.record(STARTED, consultation, actor=None, connection=connection)
     return response, token
 
 
@@ -258,7 +261,12 @@ def save(response: Response, givens: dict[Question, Given]) -> Saved:
             saved.errors[question.id] = error.message
             continue
         _store(response, question, valid)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # The same form sent twice at once (a double tap on a slow connection): one is kept.
+        raise DomainError(_l("Your answers were being saved twice at once: check them.")) from None
     return saved
 
 
@@ -283,10 +291,9 @@ def missing(response: Response) -> list[Question]:
 
 
 def send(response: Response) -> None:
-    """Send the answers: the required questions must be answered (a paper sheet counts as it
-    was filled in: nobody can be asked again); then they count, once."""
+    """Send the answers: the required questions must be answered; then they count, once."""
     _check_changeable(response)
-    if missing(response) and not _is_paper(response):
+    if missing(response):
         raise DomainError(_l("Answer the questions marked “required” before sending."))
     response.submitted_on = utcnow().date()
     db.session.flush()
@@ -294,28 +301,48 @@ def send(response: Response) -> None:
 
 
 def enter_paper(
-    consultation: Consultation, givens: dict[Question, Given], *, lang: str, entered_by
-) -> Saved:
-    """One paper sheet typed in by an officer: stored and counted at once, marked as paper.
-    When an answer cannot be taken as typed (``Saved.errors``), nothing is sent and the
-    caller rolls back: the sheet is typed again, corrected."""
+    consultation: Consultation,
+    givens: dict[Question, Given],
+    *,
+    lang: str,
+    channel: Channel,
+    entered_by,
+) -> tuple[Response | None, dict[int, str]]:
+    """Type in a response given on paper or in a workshop, whole: it is sent at once and
+    marked with its channel and who typed it. A required question left blank on the sheet
+    stays blank (the sheet is what counts); an answer the sheet cannot hold is refused, and
+    then nothing is stored."""
+    if channel is Channel.online:
+        raise DomainError(_l("Say whether the response was given on paper or in a workshop."))
+    errors = {}
+    for question, given in givens.items():
+        try:
+            check(question, given)
+        except DomainError as error:
+            errors[question.id] = error.message
+    if errors:
+        return None, errors
     response, _token = start(
-        consultation, lang=lang, address=None, channel=Channel.paper, entered_by=entered_by
+        consultation, lang=lang, address=None, channel=channel, entered_by=entered_by
     )
-    assert response is not None  # noqa: S101 - no honeypot on an officer's page
-    saved = save(response, givens)
-    if not saved.errors:
-        send(response)
-    return saved
+    assert response is not None  # no honeypot on the officers' page
+    save(response, givens)
+    response.submitted_on = utcnow().date()
+    db.session.flush()
+    audit.record("consultation.response_entered", consultation, actor=entered_by)
+    return response, {}
 
 
-def paper_count(consultation: Consultation) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Response)
-        .where(
-            Response.consultation_id == consultation.id,
-            Response.channel == Channel.paper,
-            Response.submitted_on.is_not(None),
+def entered_by(consultation: Consultation, user) -> int:
+    """How many responses ``user`` has typed in for this consultation."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(
+                Response.consultation_id == consultation.id,
+                Response.entered_by_id == user.id,
+            )
         )
+        or 0
     )

@@ -6,14 +6,16 @@ import re
 import pytest
 
 from app.audit import AuditEvent
+from app.auth import Role
 from app.consultations import answering
 from app.consultations.answering import Given
-from app.consultations.models import ConsultationState, Response
+from app.consultations.models import Channel, ConsultationState, Response
 from app.errors import DomainError
 from app.extensions import db
 from app.tokens import hash_token
+from app.transactions import commit_keeping_loaded
 from tests.consultations.conftest import option_ids
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, sign_in
 
 SINGLE, MULTIPLE, RANKING, SCALE, TEXT = range(5)
 
@@ -325,3 +327,96 @@ def test_the_honeypot_page_looks_like_success(client, make_consultation):
     )
     assert "Thank you" in reply.get_data(as_text=True)
     assert db.session.query(Response).count() == 0
+
+
+# Paper and workshop sheets, typed in by an officer
+
+
+def test_a_paper_sheet_is_entered_whole_sent_and_marked(make_consultation, make_user):
+    consultation = make_consultation(["single", "scale"], required=(1,))
+    secretary = make_user()
+    single, scale = consultation.questions
+    response, errors = answering.enter_paper(
+        consultation,
+        {single: Given(), scale: Given(number=3)},
+        lang="ar",
+        channel=Channel.paper,
+        entered_by=secretary,
+    )
+    db.session.commit()
+    assert errors == {}
+    # The blank required question stays blank: the sheet is what counts.
+    assert response.is_submitted and response.channel is Channel.paper
+    assert response.entered_by_id == secretary.id and response.lang == "ar"
+    assert [a.number for a in response.answers] == [3]
+    assert answering.entered_by(consultation, secretary) == 1
+    event = db.session.query(AuditEvent).filter_by(action="consultation.response_entered").one()
+    assert event.actor_id == secretary.id
+    assert db.session.query(AuditEvent).filter_by(action=answering.STARTED).count() == 0
+
+
+def test_a_paper_sheet_with_a_wrong_answer_stores_nothing(make_consultation, make_user):
+    consultation = make_consultation(["single", "scale"])
+    single, scale = consultation.questions
+    response, errors = answering.enter_paper(
+        consultation,
+        {single: Given(choices=(option_ids(single)[0],)), scale: Given(number=7)},
+        lang="en",
+        channel=Channel.workshop,
+        entered_by=make_user(),
+    )
+    assert response is None and errors == {scale.id: "Choose a number from 1 to 5."}
+    assert db.session.query(Response).count() == 0
+    with pytest.raises(DomainError, match="paper or in a workshop"):
+        answering.enter_paper(
+            consultation, {}, lang="en", channel=Channel.online, entered_by=make_user()
+        )
+
+
+def test_officers_type_in_sheets_one_after_another(
+    client, make_consultation, make_user, council, add_member
+):
+    consultation = make_consultation(["single", "text"])
+    secretary = make_user("secretary@a.example")
+    add_member(council, secretary, Role.secretary)
+    page = f"/councils/council-a/consultations/{consultation.id}/paper"
+    assert client.get(page).status_code == 302  # sign in first
+    sign_in(client, secretary.email)
+    single, free = consultation.questions
+    data = {
+        "csrf_token": csrf_token(client, page),
+        "sheet_lang": "ar",
+        "channel": "workshop",
+        f"q{single.id}": str(option_ids(single)[1]),
+        f"q{free.id}": "نريد مكتبة",
+        f"q{free.id}-lang": "ar",
+    }
+    reply = client.post(page, data=data)
+    assert reply.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "You have typed in 1 response." in html and "نريد مكتبة" not in html
+    data[f"q{free.id}-lang"] = "nonsense"
+    html = client.post(page, data=data).get_data(as_text=True)
+    assert "There is a problem" in html and "نريد مكتبة" in html
+    assert 'value="workshop" checked' in html
+    stored = db.session.query(Response).one()
+    assert stored.channel is Channel.workshop and stored.lang == "ar" and stored.is_submitted
+
+
+def test_the_same_answer_saved_twice_at_once_is_kept_once(make_consultation):
+    consultation = make_consultation(["scale"])
+    response, token = started(consultation)
+    question = consultation.questions[0]
+    assert response.answers == []  # read by this request...
+    commit_keeping_loaded()
+    # ...then another request (the same form, tapped twice) stores its answer first.
+    with db.engine.begin() as other:
+        other.execute(
+            answering.Answer.__table__.insert().values(
+                response_id=response.id, question_id=question.id, number=2, text={}
+            )
+        )
+    with pytest.raises(DomainError, match="twice"):
+        answering.save(response, {question: Given(number=4)})
+    db.session.rollback()
+    assert [a.number for a in answering.find(consultation, token).answers] == [2]

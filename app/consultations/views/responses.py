@@ -13,9 +13,15 @@ from werkzeug.datastructures import MultiDict
 
 from app.auth import Access, Permission, current_council, get_in_council_or_404, requires
 from app.consultations import answering
-from app.consultations.models import SCALE_MAX, Consultation, Question, QuestionKind, Response
+from app.consultations.models import (
+    SCALE_MAX,
+    Channel,
+    Consultation,
+    Question,
+    QuestionKind,
+    Response,
+)
 from app.database import utcnow
-from app.errors import DomainError
 from app.forms import ActionForm
 from app.i18n import UNKNOWN, all_languages, current_locale, endonym
 from app.transactions import action
@@ -307,63 +313,47 @@ def review(slug: str, consultation_id: int, token: str):
 
 @bp.route("/<int:consultation_id>/paper", methods=["GET", "POST"])
 @requires(Permission.manage_consultations)
-def paper_entry(slug: str, consultation_id: int):
-    """Typing in the sheets answered on paper, one after the other: all questions on one
-    page, the sheet's language, and "Save and type the next sheet"."""
+def paper(slug: str, consultation_id: int):
+    """A secretary or mediator types in the sheets of a paper or workshop session, one after
+    another: all questions on one form, which comes back empty for the next sheet."""
     consultation = _consultation(consultation_id)
     council = consultation.council
+    form = ActionForm()
     questions = consultation.questions
     givens = {q.id: answering.Given() for q in questions}
     errors: dict[int, str] = {}
-    sheet_lang = request.values.get("sheet_lang", "")
-    if sheet_lang not in council.languages:
-        sheet_lang = _default_text_language(council)
-    if request.method == "POST":
-        form = ActionForm()
+    lang = request.form.get("sheet_lang", "")
+    lang = lang if lang in council.languages else _default_text_language(council)
+    channel = request.form.get("channel", Channel.paper.value)
+    if form.validate_on_submit():
         typed = {q: given_in(request.form, q) for q in questions}
-        if form.validate_on_submit():
-            with action() as done:
-                saved = answering.enter_paper(
-                    consultation,
-                    typed,
-                    lang=sheet_lang
-                    if sheet_lang in council.languages
-                    else council.default_language,
-                    entered_by=current_user,
-                )
-                errors = saved.errors
-                if errors:
-                    raise DomainError(_("Nothing was saved: correct the answers marked below."))
-            if done:
-                flash(
-                    _(
-                        "Sheet saved: %(count)s sheets typed in so far. Type the next one.",
-                        count=answering.paper_count(consultation),
-                    ),
-                    "success",
-                )
-                return redirect(
-                    url_for(
-                        "responses.paper_entry",
-                        slug=slug,
-                        consultation_id=consultation.id,
-                        sheet_lang=sheet_lang,
-                    )
-                )
+        with action(form) as done:
+            _response, errors = answering.enter_paper(
+                consultation,
+                typed,
+                lang=lang,
+                channel=Channel(channel) if channel in Channel.__members__ else Channel.online,
+                entered_by=current_user,
+            )
+        if done and not errors:
+            flash(_("Saved. The form is ready for the next sheet."), "success")
+            return redirect(url_for("responses.paper", slug=slug, consultation_id=consultation_id))
         givens = {q.id: given for q, given in typed.items()}
     return render_template(
-        "consultations/responses/paper_entry.html",
+        "consultations/responses/paper.html",
         council=council,
         consultation=consultation,
         questions=questions,
+        form=form,
         givens=givens,
         errors=errors,
-        sheet_lang=sheet_lang,
-        entered=answering.paper_count(consultation),
+        sheet_lang=lang,
+        channel=channel,
+        channels=[c for c in Channel if c is not Channel.online],
+        entered=answering.entered_by(consultation, current_user),
         text_languages=writing_languages(council),
-        default_language=sheet_lang,
+        default_language=lang,
         places=answering.ranking_places,
         field_name=field_name,
         scale_max=SCALE_MAX,
-        form=ActionForm(),
     )
