@@ -23,6 +23,7 @@ from werkzeug.datastructures import FileStorage
 from app import create_app
 from app.audit import AuditEvent
 from app.auth import Access, Role, allowed
+from app.consultations.views import workshop
 from app.councils import services as councils
 from app.extensions import db
 from app.meetings import services as meetings
@@ -90,6 +91,7 @@ def form_data(endpoint: str, ids: dict) -> dict:
         "minutes.edit": {"text": "What the meeting said.", "base": "1"},
         "minutes.approve": {"by": "chair", "item": "0"},
         "voting.record_outcome": {"kind": "noted", "lang": "en", "majority_rule": "simple"},
+        "workshop.answer": {"key": ids["workshop_key"], f"q{ids['question_id']}": "3"},
         "proposals.new": {
             "title": "Shade",
             "body": "Trees in the square.",
@@ -161,6 +163,7 @@ def records(council, make_meeting, membership_user):
         "minutes_id": record.id,
         "consultation_id": consultation.id,
         "question_id": consultation.questions[0].id,
+        "workshop_key": workshop.workshop_key(consultation),
         "number": 1,
         "kind": "meeting",
         "obj_id": meeting.id,
@@ -225,6 +228,8 @@ def url_for_route(app, endpoint: str, ids: dict, user) -> str | None:
             values[name] = user.id
         else:
             raise AssertionError(f"{endpoint}: no value for <{name}>")
+    if endpoint == "workshop.answer":
+        values["key"] = ids["workshop_key"]  # the code on the workshop's screen
     with app.test_request_context():
         return url_for(endpoint, **values)
 

@@ -100,10 +100,15 @@ def _is_paper(response: Response) -> bool:
     return response.entered_by_id is not None
 
 
-def _check_rate(consultation: Consultation, connection: str) -> None:
+#: Phones in a workshop share the venue's connection: from the code on its screen, a
+#: connection may start this many times more responses.
+WORKSHOP_SHARE = 10
+
+
+def _check_rate(consultation: Consultation, connection: str, *, share: int = 1) -> None:
     """A flood from one connection is stopped per council, with room for a community centre
     where many residents share one connection."""
-    limit = current_app.config["CONSULTATION_RESPONSES_PER_HOUR"]
+    limit = current_app.config["CONSULTATION_RESPONSES_PER_HOUR"] * share
     since = utcnow() - timedelta(hours=1)
     recent = db.session.scalar(
         select(func.count())
@@ -145,7 +150,9 @@ def start(
         )
     connection = keyed_hash(CONNECTION, address or "")
     if entered_by is None:
-        _check_rate(consultation, connection)
+        _check_rate(
+            consultation, connection, share=WORKSHOP_SHARE if channel is Channel.workshop else 1
+        )
     token, token_hash = new_token()
     response = Response(
         consultation=consultation,
@@ -242,7 +249,8 @@ def _check_text(given: Given) -> Given | None:
 
 
 def _check_changeable(response: Response) -> None:
-    if response.is_submitted:
+    # A workshop's answers count as they come, and go on with each question on the screen.
+    if response.is_submitted and response.channel is not Channel.workshop:
         raise DomainError(_l("Your answers were already sent: they can no longer be changed."))
     check_open(response.consultation, paper=_is_paper(response))
 
@@ -346,3 +354,26 @@ def entered_by(consultation: Consultation, user) -> int:
         )
         or 0
     )
+
+
+def workshop_response(
+    consultation: Consultation, token: str | None, *, lang: str, address: str | None
+) -> tuple[Response, str]:
+    """The response a phone gives in a live workshop: the one its ``token`` finds, or a new
+    one (marked as given in a workshop)."""
+    if token:
+        found = find(consultation, token)
+        if found is not None and found.channel is Channel.workshop:
+            return found, token
+    response, new = start(consultation, lang=lang, address=address, channel=Channel.workshop)
+    assert response is not None and new is not None  # noqa: S101 - no honeypot: website=""
+    return response, new
+
+
+def workshop_answer(response: Response, question: Question, given: Given) -> Saved:
+    """One question of the workshop, answered: it counts at once."""
+    saved = save(response, {question: given})
+    if question.id not in saved.errors and response.submitted_on is None:
+        response.submitted_on = utcnow().date()
+        db.session.flush()
+    return saved

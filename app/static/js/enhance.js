@@ -90,3 +90,17 @@ document.documentElement.classList.add("js");
     });
   });
 })();
+
+// A part of the page that follows the server (a workshop's counts): refreshed in place every
+// 3 s from a JSON answer holding its HTML, rendered by our own template.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-live-url]");
+  if (!box || !window.fetch) return;
+  window.setInterval(function () {
+    fetch(box.getAttribute("data-live-url"), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && box.innerHTML !== data.html) box.innerHTML = data.html; })
+      .catch(function () {});
+  }, 3000);
+})();
