@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Select, String, UniqueConstraint, bindparam, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.auth import Permission
 from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
@@ -116,7 +116,9 @@ class Consultation(Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     council = relationship("Council")
-    agenda_item = relationship("AgendaItem")
+    #: The agenda item sees its consultations too (``item.consultations``, loaded with the
+    #: agenda in one statement), without the meetings knowing this module.
+    agenda_item = relationship("AgendaItem", backref=backref("consultations", lazy="selectin"))
     questions = relationship(
         "Question",
         back_populates="consultation",

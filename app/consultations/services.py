@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.consultations.models import (
@@ -29,6 +30,8 @@ from app.database import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import Translated
+from app.meetings import services as meetings
+from app.meetings.models import AgendaItem, Meeting
 from app.workflow import share_with_translators, transition
 
 #: The most options a question may offer (a phone screen of choices).
@@ -257,6 +260,31 @@ def answer_consultation(consultation: Consultation, text: str, lang: str, *, act
     consultation.answer = consultation.answer.with_text(lang, text.strip())
     consultation.answered_at = utcnow()
     audit.record("consultation.answered", consultation, actor=actor, language=lang)
+
+
+def bring_to_item(consultation: Consultation, item: AgendaItem | None, *, actor=None) -> None:
+    """The results become input to a meeting's agenda item (None: to none)."""
+    if item is not None:
+        if item.meeting.council_id != consultation.council_id:
+            raise DomainError(_("Choose an item of one of the council’s meetings."))
+        if item.meeting.state not in meetings.AGENDA_OPEN:
+            raise DomainError(_("Choose an item of a meeting that has not ended."))
+    consultation.agenda_item = item
+    audit.record(
+        "consultation.brought_to_item",
+        consultation,
+        actor=actor,
+        item=item.id if item is not None else None,
+    )
+
+
+def items_to_bring_to(council: Council) -> list[AgendaItem]:
+    """Agenda items of the meetings to come or under way, in the order they will be discussed."""
+    found = []
+    statement = meetings.open_agendas(council).options(selectinload(Meeting.items))
+    for meeting in db.session.scalars(statement):
+        found.extend(meeting.items)
+    return found
 
 
 def consultations(council: Council, *, include_drafts: bool) -> Select:

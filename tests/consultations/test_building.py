@@ -283,3 +283,35 @@ def test_the_questionnaire_prints_in_each_language_right_to_left_included(app, p
         assert "What stops you?" in text
     # The address to answer online is the configured one, not the request's host.
     assert f"https://consulta.test{BASE}/{consultation.id}/respond" in text.replace("\n", "")
+
+
+def test_the_results_are_brought_to_an_item_of_a_meeting_to_come(
+    app, people, make_meeting, make_council
+):
+    secretary = client_of(app, people["secretary"])
+    create(secretary)
+    consultation = db.session.query(Consultation).one()
+    add(secretary, consultation, options="Housing\nWork")
+    post(secretary, f"{BASE}/{consultation.id}/publish", page=f"{BASE}/{consultation.id}/publish")
+    meeting = make_meeting(people["council"], items=["Health centre", "Budget"], publish=True)
+    item = meeting.items[0]
+    other = make_meeting(make_council("Hillside Council"), items=["Elsewhere"], publish=True)
+
+    url = f"{BASE}/{consultation.id}/agenda-item"
+    page = secretary.get(f"{BASE}/{consultation.id}").get_data(as_text=True)
+    assert "Bring the results to a meeting" in page and "Health centre" in page
+    assert "Elsewhere" not in page
+    post(secretary, url, {"item": str(other.items[0].id)}, page=f"{BASE}/{consultation.id}")
+    db.session.expire_all()
+    assert consultation.agenda_item_id is None  # another council's item is refused
+    post(secretary, url, {"item": str(item.id)}, page=f"{BASE}/{consultation.id}")
+    db.session.expire_all()
+    assert consultation.agenda_item_id == item.id
+
+    public = app.test_client()
+    agenda = public.get(f"/councils/riverside-migrant-council/meetings/{meeting.id}")
+    text = agenda.get_data(as_text=True)
+    assert "Input from the consultation: Which topics should the council work on next year?" in text
+    assert f"{BASE}/{consultation.id}/results" in text
+    page = public.get(f"{BASE}/{consultation.id}").get_data(as_text=True)
+    assert "The results are input to the meeting of" in page

@@ -19,6 +19,7 @@ from app.consultations import models, services  # noqa: F401 - models: the table
 from app.consultations.forms import ConsultationForm, CouncilAnswerForm, QuestionForm
 from app.consultations.models import Audience, Consultation, Question, QuestionKind
 from app.database import utcnow
+from app.errors import DomainError
 from app.forms import ActionForm, AskTranslatorsForm
 from app.i18n import current_locale
 from app.minutes.pdf import render_pdf, stylesheet
@@ -159,6 +160,7 @@ def consultation(slug: str, consultation_id: int):
         has_closed=consultation.has_closed(now),
         opens_on=services.opens_on(consultation),
         closes_on=services.closes_on(consultation),
+        items=services.items_to_bring_to(council) if officer else [],
         form=ActionForm(),
     )
 
@@ -326,6 +328,29 @@ def ask_translators(slug: str, consultation_id: int):
                 "success",
             )
     return redirect(consultation_url(consultation))
+
+
+@bp.post("/<int:consultation_id>/agenda-item")
+@requires(Permission.manage_consultations)
+def bring_to_item(slug: str, consultation_id: int):
+    """Bring the results to a meeting: an item of a meeting to come, or none."""
+    consultation = load(consultation_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        wanted = request.form.get("item", "")
+        items = {str(item.id): item for item in services.items_to_bring_to(consultation.council)}
+        with action() as done:
+            if wanted and wanted not in items:
+                raise DomainError(_("Choose an item of a meeting that has not ended."))
+            services.bring_to_item(consultation, items.get(wanted), actor=current_user)
+        if done:
+            flash(
+                _("The results are on the agenda of the meeting, with the item.")
+                if wanted
+                else _("The results are no longer linked to a meeting."),
+                "success",
+            )
+    return redirect(consultation_url(consultation, _anchor="meeting"))
 
 
 @bp.route("/<int:consultation_id>/answer", methods=["GET", "POST"])
