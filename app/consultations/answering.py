@@ -34,7 +34,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.i18n import Translated, is_language
 from app.text import clean_plain
-from app.tokens import hash_token, keyed_hash, new_token
+from app.tokens import hash_token, keyed_hash, new_token, seal_text, unseal_text
 
 #: A free-text answer is kept under this many characters.
 TEXT_MAX = 5000
@@ -137,6 +137,7 @@ def start(
     website: str = "",
     channel: Channel = Channel.online,
     entered_by=None,
+    address_hash: str | None = None,
 ) -> tuple[Response | None, str | None]:
     """Start a response; returns it and its private resume token (stored only hashed).
 
@@ -144,12 +145,15 @@ def start(
     if website:
         return None, None
     check_open(consultation, paper=entered_by is not None)
-    if consultation.audience is Audience.confirmed_email and entered_by is None:
-        raise DomainError(
-            _l("This consultation asks for a confirmed email address, which is not possible yet.")
-        )
+    if (
+        consultation.audience is Audience.confirmed_email
+        and entered_by is None
+        and address_hash is None
+    ):
+        raise DomainError(_l("Confirm your email address first: we send you a link to answer."))
     connection = keyed_hash(CONNECTION, address or "")
-    if entered_by is None:
+    # A confirmed address answers once: its email link is the limit.
+    if entered_by is None and address_hash is None:
         _check_rate(
             consultation, connection, share=WORKSHOP_SHARE if channel is Channel.workshop else 1
         )
@@ -160,6 +164,7 @@ def start(
         lang=lang[:16],
         token_hash=token_hash,
         entered_by_id=getattr(entered_by, "id", None),
+        address_hash=address_hash,
     )
     db.session.add(response)
     db.session.flush()
@@ -377,3 +382,60 @@ def workshop_answer(response: Response, question: Question, given: Given) -> Sav
         response.submitted_on = utcnow().date()
         db.session.flush()
     return saved
+
+
+#: What confirmed addresses are fingerprinted for, and how long an emailed link works.
+ADDRESS_PURPOSE = "consultation address"
+LINK_PURPOSE = "consultation answer link"
+LINK_DAYS = 7
+
+
+def address_hash(consultation: Consultation, address: str) -> str:
+    """A fingerprint of the address, for this consultation only: it tells that the address has
+    answered, and cannot be matched with the same address elsewhere or be read back."""
+    return keyed_hash(ADDRESS_PURPOSE, f"{consultation.id}:{address.strip().casefold()}")
+
+
+def has_answered(consultation: Consultation, fingerprint: str) -> bool:
+    return (
+        db.session.scalar(
+            select(Response.id).where(
+                Response.consultation_id == consultation.id,
+                Response.address_hash == fingerprint,
+            )
+        )
+        is not None
+    )
+
+
+def answer_link_code(consultation: Consultation, address: str) -> str:
+    """What the emailed link carries: the consultation, the address's fingerprint and when
+    the link stops working, sealed with the site's secret (nothing of it is stored)."""
+    until = (utcnow() + timedelta(days=LINK_DAYS)).date().isoformat()
+    fingerprint = address_hash(consultation, address)
+    return seal_text(LINK_PURPOSE, f"{consultation.id}|{fingerprint}|{until}")
+
+
+def open_link_code(consultation: Consultation, code: str) -> str | None:
+    """The address fingerprint the code was made for, or None (forged, expired, another
+    consultation's)."""
+    opened = unseal_text(LINK_PURPOSE, code) if code and len(code) < 400 else None
+    if opened is None:
+        return None
+    consultation_id, fingerprint, until = (opened.split("|") + ["", "", ""])[:3]
+    if consultation_id != str(consultation.id) or until < utcnow().date().isoformat():
+        return None
+    return fingerprint
+
+
+def start_confirmed(
+    consultation: Consultation, fingerprint: str, *, lang: str
+) -> tuple[Response, str]:
+    """The response of a confirmed address: one per address, ever."""
+    if has_answered(consultation, fingerprint):
+        raise DomainError(
+            _l("This email address has already answered this consultation: it counts once.")
+        )
+    response, token = start(consultation, lang=lang, address=None, address_hash=fingerprint)
+    assert response is not None and token is not None  # noqa: S101 - no honeypot here
+    return response, token

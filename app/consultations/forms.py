@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.consultations.models import Audience, QuestionKind
-from app.forms import Form, content_language_choices, strip
+from app.forms import Form, content_language_choices, email_field, strip
 
 
 class ConsultationForm(Form):
@@ -87,4 +87,15 @@ class CouncilAnswerForm(Form):
         validators=[DataRequired(message=_l("Write the council’s answer.")), Length(max=10000)],
         description=_l("Shown with the results: what the council heard and what it will do."),
         render_kw={"dir": "auto", "rows": 8},
+    )
+
+
+class AnswerByEmailForm(Form):
+    """For a consultation that takes one response per confirmed address."""
+
+    email = email_field(
+        description=_l(
+            "We email you a link to answer. Your address is not kept, only a sign that it has "
+            "answered: your answers stay anonymous."
+        )
     )

@@ -12,9 +12,13 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from app.auth import Access, Permission, current_council, get_in_council_or_404, requires
-from app.consultations import answering
+from app.background import after_response
+from app.consultations import answering, emails
+from app.consultations import services as consultation_services
+from app.consultations.forms import AnswerByEmailForm
 from app.consultations.models import (
     SCALE_MAX,
+    Audience,
     Channel,
     Consultation,
     Question,
@@ -24,6 +28,7 @@ from app.consultations.models import (
 from app.database import utcnow
 from app.forms import ActionForm
 from app.i18n import UNKNOWN, all_languages, current_locale, endonym
+from app.mail import mail_enabled
 from app.transactions import action
 from app.urls import external_url
 
@@ -163,12 +168,87 @@ def start(slug: str, consultation_id: int):
             if request.form.get("mode") == "all":
                 return _go(consultation, token, "all_questions")
             return _go(consultation, token, "question", 1)
+    return _start_page(consultation)
+
+
+def _start_page(consultation: Consultation, email_form=None):
     return render_template(
         "consultations/responses/start.html",
-        council=council,
+        council=consultation.council,
         consultation=consultation,
         is_open=consultation.is_open(utcnow()),
         not_yet=utcnow() < consultation.opens_at,
+        last_day=consultation_services.closes_on(consultation),
+        first_day=consultation_services.opens_on(consultation),
+        by_email=consultation.audience is Audience.confirmed_email,
+        mail=mail_enabled(),
+        email_form=email_form or AnswerByEmailForm(),
+    )
+
+
+@bp.post("/<int:consultation_id>/respond/by-email")
+@requires(Access.anyone)
+def by_email(slug: str, consultation_id: int):
+    """A consultation for confirmed addresses: a link to answer is emailed. Whether the
+    address answered already is found out after the response: every address gets the same
+    page in the same time."""
+    consultation = _consultation(consultation_id)
+    form = AnswerByEmailForm()
+    if not mail_enabled() or consultation.audience is not Audience.confirmed_email:
+        abort(404)
+    if form.validate_on_submit() and consultation.is_open(utcnow()):
+        link = external_url(
+            "responses.confirmed",
+            slug=slug,
+            consultation_id=consultation.id,
+            code=answering.answer_link_code(consultation, form.email.data),
+        )
+        after_response(
+            emails.answer_link_requested,
+            consultation.id,
+            form.email.data,
+            link,
+            current_locale(),
+        )
+        return render_template(
+            "consultations/responses/check_inbox.html",
+            council=consultation.council,
+            consultation=consultation,
+        )
+    return _start_page(consultation, email_form=form)
+
+
+@bp.route("/<int:consultation_id>/respond/confirmed", methods=["GET", "POST"])
+@requires(Access.anyone)
+def confirmed(slug: str, consultation_id: int):
+    """The emailed link: a button starts the answers (a mail scanner that opens links starts
+    nothing), once per address."""
+    consultation = _consultation(consultation_id)
+    code = request.values.get("code", "")
+    fingerprint = answering.open_link_code(consultation, code)
+    if fingerprint is None:
+        return (
+            render_template(
+                "consultations/responses/link_invalid.html",
+                council=consultation.council,
+                consultation=consultation,
+            ),
+            404,
+        )
+    form = ActionForm()
+    if form.validate_on_submit():
+        with action(form) as done:
+            _response, token = answering.start_confirmed(
+                consultation, fingerprint, lang=current_locale()
+            )
+        if done:
+            return _go(consultation, token, "question", 1)
+    return render_template(
+        "consultations/responses/confirmed.html",
+        council=consultation.council,
+        consultation=consultation,
+        code=code,
+        form=form,
     )
 
 
