@@ -30,6 +30,8 @@ DRAFT_TITLE = "Secret budget talks"
 REVIEW_TITLE = "Proposal still under review"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 TABLES = [
+    "consultations",
+    "consultation_results",
     "councils",
     "members",
     "meetings",
@@ -294,3 +296,25 @@ def test_a_document_removed_during_the_export_is_left_out(app, demo, tmp_path, m
     files = read_zip(path)
     assert [d["file"] for d in json_rows(files, "documents")] == [None]
     assert not [name for name in files if name.startswith("documents/")]
+
+
+def test_consultations_and_the_results_of_closed_ones_match_the_results_page(
+    app, demo, exported, client
+):
+    """The demo's closed consultation: its counts as the public results page shows them; the
+    open one is listed without results; no written answer is published."""
+    rows = json_rows(exported, "consultations")
+    closed = next(r for r in rows if r["closed"])
+    still_open = next(r for r in rows if not r["closed"])
+    assert still_open["responses"] is None
+    assert closed["title_ar"] and closed["answer_uk"]
+    assert closed["url"].startswith(app.config["BASE_URL"] + "/councils/")
+    page = client.get(closed["url"].removeprefix(app.config["BASE_URL"]) + "/results?lang=en")
+    shown = page.get_data(as_text=True)
+    assert f"{closed['responses']} responses sent." in shown
+    results = [r for r in json_rows(exported, "consultation_results")]
+    assert {r["consultation"] for r in results} == {closed["id"]}
+    first_question = [r for r in results if r["question"] == 1]
+    assert sum(r["count"] for r in first_question) == closed["responses"]
+    written = " ".join(json.dumps(r, ensure_ascii=False) for r in results)
+    assert "مترجم في يوم محدد" not in written  # a written answer of the demo

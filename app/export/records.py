@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.councils.models import Council
+from app.export import consultations as consulted
 from app.export.decisions import decisions_table
 from app.export.rows import WITHHELD, Names, Table, columns, iso_time, put_texts, withheld_names
 from app.extensions import db
@@ -72,6 +73,11 @@ def extract(councils: list[Council]) -> Extract:
         decisions_table(councils, languages),
         _minutes(minutes, languages, withheld),
         _documents(documents),
+    ]
+    asked = consulted.published(councils)
+    tables += [
+        consulted.consultations_table(asked, languages),
+        consulted.results_table(asked, languages),
     ]
     return Extract(
         tables,
