@@ -70,6 +70,8 @@ class QuestionResult:
     values: list[ValueCount] = field(default_factory=list)
     mean: Decimal | None = None
     texts: list[Translated] = field(default_factory=list)
+    #: Free text only: the answers that hold one (to translate them).
+    written: list[Answer] = field(default_factory=list)
     #: Ranking only: the places a response could fill (the Borda count's n).
     places: int = 0
 
@@ -138,7 +140,8 @@ def tally_question(question: Question, answers: list[Answer]) -> QuestionResult:
     answered = len(answers)
     result = QuestionResult(question=question, answered=answered)
     if question.kind is QuestionKind.text:
-        result.texts = [a.text for a in answers if a.text]
+        result.written = [a for a in answers if a.text]
+        result.texts = [a.text for a in result.written]
     elif question.kind is QuestionKind.scale:
         numbers = Counter(a.number for a in answers if a.number is not None)
         result.values = [

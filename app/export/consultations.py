@@ -92,9 +92,9 @@ def results_table(consultations: list[Consultation], languages: list[str]) -> Ta
                     ranked_first=entry.first if result.places else None,
                 )
                 table.rows.append(row)
-            for entry in result.values:
-                row = dict(base, option=None, value=entry.value, count=entry.count)
+            for value in result.values:
+                row = dict(base, option=None, value=value.value, count=value.count)
                 put_texts(row, "option_text", None, languages)
-                row.update(percent=str(entry.percent), borda_points=None, ranked_first=None)
+                row.update(percent=str(value.percent), borda_points=None, ranked_first=None)
                 table.rows.append(row)
     return table

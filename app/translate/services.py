@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import audit
+from app.consultations.models import Answer as WrittenAnswer
 from app.consultations.models import Consultation
 from app.councils.models import Council
 from app.errors import DomainError
@@ -148,6 +149,13 @@ KINDS: dict[str, Translatable] = {
         },
         lambda consultation: consultation.council,
         more_texts=question_texts,
+    ),
+    # A resident's written answer to a consultation: for the council's officers and
+    # translators only, never sent to a machine (it is not public).
+    "written": Translatable(
+        WrittenAnswer,
+        {"text": _l("Written answer")},
+        lambda answer: answer.council,
     ),
     "answer": Translatable(
         ProposalEvent,

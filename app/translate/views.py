@@ -19,6 +19,14 @@ PER_PAGE = 20
 
 def back_url(kind: str, obj) -> str:
     """The page where the text appears; the worklist for what only the officers see."""
+    if kind == "written":
+        consultation = obj.question.consultation
+        return url_for(
+            "results.results",
+            slug=consultation.council.slug,
+            consultation_id=consultation.id,
+            _anchor=f"result-{obj.question_id}",
+        )
     if not getattr(obj, "is_public", True):
         return url_for("translate.worklist", slug=current_council().slug)
     if kind == "council":
