@@ -24,7 +24,7 @@ from app.minutes.models import Minutes, MinutesState
 from app.minutes.pdf import render_pdf, stylesheet
 from app.transactions import action
 from app.urls import external_url
-from app.voting.register import MINUTES, FeedEntry
+from app.voting.register import FEED_SOURCES, MINUTES, FeedEntry
 
 bp = Blueprint("minutes", __name__, url_prefix="/councils/<slug>")
 
@@ -71,6 +71,7 @@ class ForTheRegister:
 @bp.record_once
 def offer_to_the_register(state) -> None:
     state.app.extensions[MINUTES] = ForTheRegister
+    state.app.extensions.setdefault(FEED_SOURCES, []).append(ForTheRegister.feed)
 
 
 def minutes_url(minutes: Minutes, endpoint: str = "minutes.minutes", **kwargs) -> str:

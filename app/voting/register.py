@@ -62,11 +62,16 @@ class Filters:
 #: an object with ``links(meeting_ids) -> {meeting id: URL}`` for published minutes and
 #: ``feed(council, limit) -> [FeedEntry]``.
 MINUTES = "consulta.minutes"
+#: Key in ``app.extensions`` of the list of what other domains above this one add to the
+#: council's feed: functions ``(council, limit) -> [FeedEntry]`` (published minutes,
+#: consultations).
+FEED_SOURCES = "consulta.feed_sources"
 
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """A record the decisions feed carries besides decisions (published minutes)."""
+    """A record the council's feed carries besides decisions (published minutes,
+    consultations)."""
 
     id: str
     title: str

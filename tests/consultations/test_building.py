@@ -315,3 +315,20 @@ def test_the_results_are_brought_to_an_item_of_a_meeting_to_come(
     assert f"{BASE}/{consultation.id}/results" in text
     page = public.get(f"{BASE}/{consultation.id}").get_data(as_text=True)
     assert "The results are input to the meeting of" in page
+
+
+def test_a_published_consultation_is_in_the_councils_feed_drafts_are_not(app, people):
+    secretary = client_of(app, people["secretary"])
+    create(secretary, title="Draft survey")
+    create(secretary)
+    draft, published = db.session.query(Consultation).order_by(Consultation.id).all()
+    add(secretary, published, options="Housing\nWork")
+    post(secretary, f"{BASE}/{published.id}/publish", page=f"{BASE}/{published.id}/publish")
+    feed = app.test_client().get("/councils/riverside-migrant-council/decisions.atom")
+    body = feed.get_data(as_text=True)
+    assert feed.mimetype == "application/atom+xml"
+    assert "Consultation: Which topics should the council work on next year?" in body
+    assert f"https://consulta.test{BASE}/{published.id}" in body
+    assert "Draft survey" not in body
+    page = app.test_client().get(BASE).get_data(as_text=True)
+    assert 'type="application/atom+xml"' in page

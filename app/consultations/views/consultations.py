@@ -1,5 +1,7 @@
 """Consultations as the council builds and publishes them, and as the public finds them."""
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     abort,
@@ -11,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,15 +23,51 @@ from app.consultations.forms import ConsultationForm, CouncilAnswerForm, Questio
 from app.consultations.models import Audience, Consultation, Question, QuestionKind
 from app.database import utcnow
 from app.errors import DomainError
+from app.extensions import db
 from app.forms import ActionForm, AskTranslatorsForm
 from app.i18n import current_locale
 from app.minutes.pdf import render_pdf, stylesheet
 from app.transactions import action
 from app.urls import external_url
+from app.voting.register import FEED_SOURCES, FeedEntry
 from app.web import paginate
 
 bp = Blueprint("consultations", __name__, url_prefix="/councils/<slug>/consultations")
 PER_PAGE = 10
+
+
+@bp.record_once
+def offer_to_the_feed(state) -> None:
+    state.app.extensions.setdefault(FEED_SOURCES, []).append(feed_entries)
+
+
+def feed_entries(council, limit: int) -> list[FeedEntry]:
+    """The council's published consultations in its feed (``app.voting.register``): news
+    when one opens for answers, again when the council answers it."""
+    host = urlsplit(external_url("site.home")).hostname or "localhost"
+    found = []
+    for consultation in db.session.scalars(
+        services.consultations(council, include_drafts=False).limit(limit)
+    ):
+        published = consultation.published_at or consultation.created_at
+        summary = _(
+            "Answers from %(first)s to %(last)s",
+            first=format_date(services.opens_on(consultation), "long"),
+            last=format_date(services.closes_on(consultation), "long"),
+        )
+        found.append(
+            FeedEntry(
+                id=f"tag:{host},{published.date().isoformat()}:{council.slug}/consultations/"
+                f"{consultation.id}",
+                title=_("Consultation: %(title)s", title=consultation.title.shown().text),
+                updated=max(published, consultation.answered_at or published),
+                link=external_url(
+                    "consultations.consultation", slug=council.slug, consultation_id=consultation.id
+                ),
+                summary=summary,
+            )
+        )
+    return found
 
 
 def load(consultation_id: int) -> Consultation:

@@ -198,7 +198,7 @@ def decisions_atom(slug: str):
     lines = _all_decisions(council, filters, limit=FEED_SIZE)
     feed = ET.Element("feed", xmlns=ATOM)
     ET.SubElement(feed, "title").text = _(
-        "Decisions and minutes of %(council)s", council=council.name.shown().text
+        "Decisions, minutes and consultations of %(council)s", council=council.name.shown().text
     )
     here = external_url("voting.decisions", slug=council.slug, **filters.args())
     ET.SubElement(feed, "id").text = here
@@ -210,12 +210,11 @@ def decisions_atom(slug: str):
         href=external_url("voting.decisions_atom", slug=council.slug, **filters.args()),
     )
     entries = [(line.updated, _atom_entry(council, line)) for line in lines]
-    minutes = _minutes()
-    if minutes is not None and not filters.args():
-        # The unfiltered feed is the council's record: its published minutes too.
-        entries += [
-            (extra.updated, _feed_entry(extra)) for extra in minutes.feed(council, FEED_SIZE)
-        ]
+    if not filters.args():
+        # The unfiltered feed is the council's record: its published minutes and
+        # consultations too.
+        for source in current_app.extensions.get(register.FEED_SOURCES, []):
+            entries += [(extra.updated, _feed_entry(extra)) for extra in source(council, FEED_SIZE)]
     entries.sort(key=lambda pair: pair[0], reverse=True)
     updated = entries[0][0] if entries else council.created_at
     ET.SubElement(feed, "updated").text = _atom_time(updated)
