@@ -16,7 +16,7 @@ def test_a_secretary_builds_and_publishes_a_consultation_residents_find(
     sign_in(page, "secretary@demo.test", language="en")
     page.goto("/councils/demo-city")
     page.get_by_role("link", name=t("All consultations")).click()
-    page.get_by_role("link", name=t("New consultation")).click()
+    page.get_by_role("link", name=t("New consultation"), exact=True).click()
     page.get_by_label(t("Title"), exact=True).fill("Which topics should the council work on?")
     page.get_by_label(t("First day to answer")).fill(date.today().isoformat())
     page.get_by_label(t("Last day to answer")).fill((date.today() - timedelta(days=2)).isoformat())

@@ -2,10 +2,14 @@
 private resume link, reviewed, and sent.
 
 Nothing here names the person. The resume link's token is kept only as its SHA-256; a
-response knows the day it was started and sent, never the time; the throttle counts a keyed
-hash of the connection in the audit trail, never on the response.
+response knows the day it was started and sent, never the time; a resident's response writes
+no audit event; the throttle counts a keyed hash of the connection in memory, never stored.
 """
 
+import ipaddress
+import threading
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,7 +21,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.audit import AuditEvent
 from app.consultations.models import (
     RANKING_MAX,
     SCALE_MAX,
@@ -40,7 +43,6 @@ from app.tokens import hash_token, keyed_hash, new_token, seal_text, unseal_text
 TEXT_MAX = 5000
 #: What connections are hashed for in the throttle (a key of its own, from SECRET_KEY).
 CONNECTION = "consultation connection"
-STARTED = "consultation.response_started"
 
 
 @dataclass(frozen=True)
@@ -102,31 +104,55 @@ def _is_paper(response: Response) -> bool:
 
 #: Phones in a workshop share the venue's connection: from the code on its screen, a
 #: connection may start this many times more responses.
-WORKSHOP_SHARE = 10
+WORKSHOP_SHARE = 5
+
+
+class Throttle:
+    """Responses started per connection and council in the last hour, counted in this
+    process's memory only: nothing stored can tie a connection to a response, by order, time
+    or transaction. Several app processes each count on their own, so a connection may start
+    up to ``limit`` times their number: enough to stop a flood, and no row to read back."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._seen: dict[tuple[int, str], deque] = {}
+
+    def check(self, council_id: int, connection: str, limit: int) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._seen) > 50_000:  # forget idle connections now and then
+                self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - 3600}
+            times = self._seen.setdefault((council_id, connection), deque())
+            while times and times[0] <= now - 3600:
+                times.popleft()
+            if len(times) >= limit:
+                raise DomainError(
+                    _l(
+                        "Too many answers were started from your connection in the last hour. "
+                        "Please try again later."
+                    )
+                )
+            times.append(now)
+
+
+def connection_of(address: str | None) -> str:
+    """A keyed fingerprint of where a request came from: the address, or for IPv6 its /64
+    (one household's or one phone's network), which anyone can change the rest of."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return keyed_hash(CONNECTION, address or "")
+    if ip.version == 6:
+        return keyed_hash(CONNECTION, str(ipaddress.ip_network(f"{ip}/64", strict=False)))
+    return keyed_hash(CONNECTION, str(ip))
 
 
 def _check_rate(consultation: Consultation, connection: str, *, share: int = 1) -> None:
     """A flood from one connection is stopped per council, with room for a community centre
     where many residents share one connection."""
     limit = current_app.config["CONSULTATION_RESPONSES_PER_HOUR"] * share
-    since = utcnow() - timedelta(hours=1)
-    recent = db.session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(
-            AuditEvent.action == STARTED,
-            AuditEvent.council_id == consultation.council_id,
-            AuditEvent.at >= since,
-            AuditEvent.details["connection"].as_string() == connection,
-        )
-    )
-    if recent >= limit:
-        raise DomainError(
-            _l(
-                "Too many answers were started from your connection in the last hour. "
-                "Please try again later."
-            )
-        )
+    throttle = current_app.extensions.setdefault("consultation_throttle", Throttle())
+    throttle.check(consultation.council_id, connection, limit)
 
 
 def start(
@@ -151,11 +177,12 @@ def start(
         and address_hash is None
     ):
         raise DomainError(_l("Confirm your email address first: we send you a link to answer."))
-    connection = keyed_hash(CONNECTION, address or "")
     # A confirmed address answers once: its email link is the limit.
     if entered_by is None and address_hash is None:
         _check_rate(
-            consultation, connection, share=WORKSHOP_SHARE if channel is Channel.workshop else 1
+            consultation,
+            connection_of(address),
+            share=WORKSHOP_SHARE if channel is Channel.workshop else 1,
         )
     token, token_hash = new_token()
     response = Response(
@@ -168,9 +195,8 @@ def start(
     )
     db.session.add(response)
     db.session.flush()
-    if entered_by is None:
-        # The consultation, not the response: the trail must not link a connection to answers.
-        audit.record(STARTED, consultation, actor=None, connection=connection)
+    # No audit event for a resident's response: one row per response, with its time, is what
+    # would let someone pair responses with the server's logs.
     return response, token
 
 
@@ -310,7 +336,6 @@ def send(response: Response) -> None:
         raise DomainError(_l("Answer the questions marked “required” before sending."))
     response.submitted_on = utcnow().date()
     db.session.flush()
-    audit.record("consultation.response_sent", response.consultation, actor=response.entered_by)
 
 
 def enter_paper(
@@ -327,6 +352,8 @@ def enter_paper(
     then nothing is stored."""
     if channel is Channel.online:
         raise DomainError(_l("Say whether the response was given on paper or in a workshop."))
+    if all(given.is_empty for given in givens.values()):
+        raise DomainError(_l("This sheet has no answer: nothing was saved."))
     errors = {}
     for question, given in givens.items():
         try:
@@ -396,16 +423,19 @@ def address_hash(consultation: Consultation, address: str) -> str:
     return keyed_hash(ADDRESS_PURPOSE, f"{consultation.id}:{address.strip().casefold()}")
 
 
-def has_answered(consultation: Consultation, fingerprint: str) -> bool:
-    return (
-        db.session.scalar(
-            select(Response.id).where(
-                Response.consultation_id == consultation.id,
-                Response.address_hash == fingerprint,
-            )
+def _of_address(consultation: Consultation, fingerprint: str) -> Response | None:
+    return db.session.scalar(
+        select(Response).where(
+            Response.consultation_id == consultation.id,
+            Response.address_hash == fingerprint,
         )
-        is not None
     )
+
+
+def has_answered(consultation: Consultation, fingerprint: str) -> bool:
+    """Whether the address has sent its answers (started and left unsent does not count)."""
+    found = _of_address(consultation, fingerprint)
+    return found is not None and found.is_submitted
 
 
 def answer_link_code(consultation: Consultation, address: str) -> str:
@@ -431,11 +461,23 @@ def open_link_code(consultation: Consultation, code: str) -> str | None:
 def start_confirmed(
     consultation: Consultation, fingerprint: str, *, lang: str
 ) -> tuple[Response, str]:
-    """The response of a confirmed address: one per address, ever."""
-    if has_answered(consultation, fingerprint):
+    """The response of a confirmed address: one sent per address, ever. Answers started from
+    the link and never sent are put aside, and the person starts again (their resume link may
+    be lost: only its hash is kept)."""
+    unsent = _of_address(consultation, fingerprint)
+    if unsent is not None and unsent.is_submitted:
         raise DomainError(
             _l("This email address has already answered this consultation: it counts once.")
         )
-    response, token = start(consultation, lang=lang, address=None, address_hash=fingerprint)
+    if unsent is not None:
+        db.session.delete(unsent)
+        db.session.flush()
+    try:
+        with db.session.begin_nested():
+            response, token = start(consultation, lang=lang, address=None, address_hash=fingerprint)
+    except IntegrityError:  # the same link opened twice at the same moment
+        raise DomainError(
+            _l("This email address has already answered this consultation: it counts once.")
+        ) from None
     assert response is not None and token is not None  # noqa: S101 - no honeypot here
     return response, token

@@ -6,8 +6,9 @@ personal data), saved as the person goes under a private resume link, and counts
 sent. Responses typed in from paper or given in a live workshop say so (``channel``).
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Select, String, UniqueConstraint, bindparam, select
@@ -153,6 +154,20 @@ class Consultation(Model):
     def has_closed(self, now: datetime) -> bool:
         return self.is_public and now >= self.closes_at
 
+    @property
+    def first_day(self) -> date:
+        """The first day answers are taken, in the council's time zone."""
+        return _local_day(self.council.timezone, self.opens_at)
+
+    @property
+    def last_day(self) -> date:
+        """The last day answers are taken (it closes at the end of it)."""
+        return _local_day(self.council.timezone, self.closes_at) - timedelta(days=1)
+
+
+def _local_day(zone: str, moment: datetime) -> date:
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
+
 
 class Question(Model):
     __tablename__ = "consultation_questions"
@@ -282,13 +297,14 @@ class Answer(Model):
 
     @property
     def is_public(self) -> bool:
-        """Free-text answers are read by the council, and published with the results once the
-        consultation has closed (see services.results)."""
+        """Never: written answers stay with the council (its officers read and translate them;
+        the results publish counts only)."""
         return False
 
     @property
     def is_shared(self) -> bool:
-        return self.response.is_submitted and self.question.consultation.is_public
+        """Never: written answers are read and translated by the council's officers only."""
+        return False
 
     @classmethod
     def in_council(cls) -> Select:

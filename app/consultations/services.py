@@ -68,22 +68,20 @@ def _day_start(council: Council, day: date) -> datetime:
         raise DomainError(_("Check the dates: they are not real days.")) from None
 
 
-def local_day(council: Council, moment: datetime) -> date:
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(council.timezone)).date()
-
-
 def opens_on(consultation: Consultation) -> date:
-    return local_day(consultation.council, consultation.opens_at)
+    return consultation.first_day
 
 
 def closes_on(consultation: Consultation) -> date:
     """The last day answers are taken (the consultation closes at the end of it)."""
-    return local_day(consultation.council, consultation.closes_at) - timedelta(days=1)
+    return consultation.last_day
 
 
 def _times(council: Council, details: ConsultationDetails) -> tuple[datetime, datetime]:
     if details.closes_on < details.opens_on:
         raise DomainError(_("The last day to answer cannot be before the first."))
+    if details.closes_on >= date.max - timedelta(days=2):
+        raise DomainError(_("Check the dates: they are not real days."))
     opens_at = _day_start(council, details.opens_on)
     closes_at = _day_start(council, details.closes_on + timedelta(days=1))
     return opens_at, closes_at
@@ -122,6 +120,10 @@ def update_consultation(
     """Texts in one language, dates and audience. Once published, the opening day and the
     audience stay as announced, and the closing day can only move later."""
     opens_at, closes_at = _times(consultation.council, details)
+    if consultation.has_closed(utcnow()) and closes_at != consultation.closes_at:
+        raise DomainError(
+            _("The consultation has closed and its results are public: it cannot reopen.")
+        )
     if consultation.state is ConsultationState.published:
         if opens_at != consultation.opens_at or details.audience is not consultation.audience:
             raise DomainError(

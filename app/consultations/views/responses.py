@@ -6,7 +6,9 @@ which save what was given before moving on. The private resume link carries the 
 token; whoever has it can finish the answers, nobody else can find them.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -36,6 +38,7 @@ bp = Blueprint("responses", __name__, url_prefix="/councils/<slug>/consultations
 
 #: Pages that carry the private resume link: never cached, never indexed.
 PRIVATE = {
+    "responses.confirmed",
     "responses.resume",
     "responses.question",
     "responses.all_questions",
@@ -83,7 +86,8 @@ def _number(value: str | None) -> int | None:
     if not value:
         return None
     # Anything but a small number is no option and no value on the scale.
-    return int(value) if value.isdigit() and len(value) < 10 else -1
+    # isdecimal: Arabic-Indic digits are numbers; superscripts and circled digits are not.
+    return int(value) if value.isdecimal() and len(value) < 10 else -1
 
 
 def given_in(form: MultiDict, question: Question) -> answering.Given:
@@ -405,6 +409,12 @@ def paper(slug: str, consultation_id: int):
     lang = request.form.get("sheet_lang", "")
     lang = lang if lang in council.languages else _default_text_language(council)
     channel = request.form.get("channel", Channel.paper.value)
+    sheet = request.form.get("sheet", "")[:64]
+    saved_sheets = list(session.get("sheets", []))
+    if form.validate_on_submit() and sheet and sheet in saved_sheets:
+        # "Save" pressed twice, or the page sent again: the sheet counts once.
+        flash(_("This sheet was already saved. The form is ready for the next one."), "info")
+        return redirect(url_for("responses.paper", slug=slug, consultation_id=consultation_id))
     if form.validate_on_submit():
         typed = {q: given_in(request.form, q) for q in questions}
         with action(form) as done:
@@ -416,6 +426,7 @@ def paper(slug: str, consultation_id: int):
                 entered_by=current_user,
             )
         if done and not errors:
+            session["sheets"] = [*saved_sheets, sheet][-20:] if sheet else saved_sheets
             flash(_("Saved. The form is ready for the next sheet."), "success")
             return redirect(url_for("responses.paper", slug=slug, consultation_id=consultation_id))
         givens = {q.id: given for q, given in typed.items()}
@@ -430,6 +441,7 @@ def paper(slug: str, consultation_id: int):
         sheet_lang=lang,
         channel=channel,
         channels=[c for c in Channel if c is not Channel.online],
+        sheet=secrets.token_urlsafe(16),
         entered=answering.entered_by(consultation, current_user),
         text_languages=writing_languages(council),
         default_language=lang,

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
-from app.consultations import tally
+from app.consultations import answering, tally
 from app.consultations.models import Channel, Consultation, QuestionKind
 from app.database import utcnow
 from app.i18n import endonym
@@ -60,6 +60,9 @@ def results(slug: str, consultation_id: int):
         readable=readable,
         officer=officer,
         closed=consultation.has_closed(utcnow()),
+        paper_until=consultation.last_day + answering.PAPER_GRACE
+        if utcnow() < consultation.closes_at + answering.PAPER_GRACE
+        else None,
         results=tally.tally(consultation, filters) if readable else None,
         filters=filters,
         languages=[(code, endonym(code)) for code in tally.languages(consultation)]

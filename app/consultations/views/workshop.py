@@ -1,8 +1,8 @@
 """Workshop mode: a live session where the room's screen shows one question at a time with a
 QR code, people answer on their phones, and the counts on the screen follow.
 
-The code on the screen carries a key sealed with the site's secret, valid for a day: only
-people in the room can answer this way. Their answers are marked as given in a workshop, and
+The code on the screen carries a key sealed with the site's secret, valid for three hours:
+people in the room answer this way. Their answers are marked as given in a workshop, and
 each phone keeps one response for the whole session (its token sealed in the phone's cookie).
 """
 
@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from app.auth import Access, Permission, get_in_council_or_404, requires
 from app.consultations import answering, tally
-from app.consultations.models import SCALE_MAX, Consultation, Question
+from app.consultations.models import SCALE_MAX, Audience, Consultation, Question
 from app.consultations.views.responses import field_name, given_in, writing_languages
 from app.consultations.views.results import bar_width, percent
 from app.database import utcnow
@@ -26,8 +26,10 @@ from app.urls import external_url
 
 bp = Blueprint("workshop", __name__, url_prefix="/councils/<slug>/consultations")
 
-#: How long the code on the screen lets phones answer.
-KEY_SECONDS = 24 * 3600
+#: How long the code on the screen lets phones answer: a workshop's session. Anyone who sees
+#: the code may answer while it lasts, as anyone in the room may: the counts of a workshop are
+#: those of the people in it, and are marked as such in the results.
+KEY_SECONDS = 3 * 3600
 KEY_PURPOSE = "consultation workshop"
 RESPONSE_PURPOSE = "consultation workshop response"
 
@@ -68,6 +70,13 @@ def _counts(consultation: Consultation, question: Question) -> str:
 def screen(slug: str, consultation_id: int, number: int):
     """The room's screen: the question, its code, and the answers as they come."""
     consultation, question = _question(consultation_id, number)
+    if consultation.audience is Audience.confirmed_email:
+        # One answer per confirmed address: phones in a room cannot show that.
+        return render_template(
+            "consultations/workshop/not_for_confirmed.html",
+            council=consultation.council,
+            consultation=consultation,
+        )
     answer_url = external_url(
         "workshop.answer",
         slug=slug,
@@ -131,7 +140,7 @@ def answer(slug: str, consultation_id: int, number: int):
         "field_name": field_name,
         "scale_max": SCALE_MAX,
     }
-    if not key_opens(consultation, key):
+    if not key_opens(consultation, key) or consultation.audience is Audience.confirmed_email:
         return render_template("consultations/workshop/expired.html", **context), 403
     given, error = answering.Given(), None
     existing = answering.find(consultation, _token(consultation) or "")
