@@ -11,7 +11,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -95,6 +95,13 @@ def check_open(consultation: Consultation, *, paper: bool = False) -> None:
         return
     if not consultation.is_open(now):
         raise DomainError(_l("This consultation is closed: answers are no longer taken."))
+
+
+def paper_deadline(consultation: Consultation) -> date | None:
+    """The last day sheets may still be typed in, while that is still to come."""
+    if utcnow() >= consultation.closes_at + PAPER_GRACE:
+        return None
+    return consultation.last_day + PAPER_GRACE
 
 
 def _is_paper(response: Response) -> bool:

@@ -155,6 +155,11 @@ class Consultation(Model):
         return self.is_public and now >= self.closes_at
 
     @property
+    def takes_workshops(self) -> bool:
+        """Phones in a room cannot show a confirmed address: no workshop for those."""
+        return self.audience is Audience.anyone
+
+    @property
     def first_day(self) -> date:
         """The first day answers are taken, in the council's time zone."""
         return _local_day(self.council.timezone, self.opens_at)

@@ -72,6 +72,11 @@ class Council(Model):
 
     memberships = relationship("Membership", back_populates="council", order_by="Membership.id")
 
+    def language_or_default(self, lang: str) -> str:
+        """``lang`` when the council works in it, else its default language: what a form
+        written by a reader in ``lang`` starts in."""
+        return lang if lang in self.languages else self.default_language
+
     def current_membership_of(self, user) -> "Membership | None":
         if not getattr(user, "is_authenticated", False):
             return None

@@ -26,3 +26,14 @@ def render_pdf(html: str) -> bytes:
             raise ValueError("minutes are rendered without fetching anything")
 
     return HTML(string=html, url_fetcher=NoFetching(fail_on_errors=False)).write_pdf()
+
+
+def pdf_response(html: str, filename: str):
+    """The page as a PDF to read in the browser (or save under ``filename``)."""
+    from flask import make_response
+
+    response = make_response(render_pdf(html))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-cache"
+    return response

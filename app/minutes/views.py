@@ -5,7 +5,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -21,7 +20,7 @@ from app.meetings.models import Meeting
 from app.minutes import services
 from app.minutes.forms import ApprovalForm, CorrectionForm, DraftForm, MinutesForm
 from app.minutes.models import Minutes, MinutesState
-from app.minutes.pdf import render_pdf, stylesheet
+from app.minutes.pdf import pdf_response, stylesheet
 from app.transactions import action
 from app.urls import external_url
 from app.voting.register import FEED_SOURCES, MINUTES, FeedEntry
@@ -162,12 +161,7 @@ def pdf(slug: str, minutes_id: int):
         State=MinutesState,
         stylesheet=stylesheet(current_app.static_folder or ""),
     )
-    response = make_response(render_pdf(page))
-    response.headers["Content-Type"] = "application/pdf"
-    name = f"minutes-{meeting.starts_at:%Y-%m-%d}-{minutes.id}.pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return pdf_response(page, f"minutes-{meeting.starts_at:%Y-%m-%d}-{minutes.id}.pdf")
 
 
 @bp.route("/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])

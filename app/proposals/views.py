@@ -166,7 +166,7 @@ def new(slug: str):
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(16)
         locale = current_locale()
-        form.lang.data = locale if locale in council.languages else council.default_language
+        form.lang.data = council.language_or_default(locale)
     if form.validate_on_submit():
         key = (form.submission_key.data or "")[:64] or secrets.token_urlsafe(16)
         with action(form) as done:

@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -26,7 +25,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, AskTranslatorsForm
 from app.i18n import current_locale
-from app.minutes.pdf import render_pdf, stylesheet
+from app.minutes.pdf import pdf_response, stylesheet
 from app.transactions import action
 from app.urls import external_url
 from app.voting.register import FEED_SOURCES, FeedEntry
@@ -139,9 +138,7 @@ def new(slug: str):
     council = current_council()
     form = ConsultationForm()
     if request.method == "GET":
-        form.lang.data = (
-            current_locale() if current_locale() in council.languages else council.default_language
-        )
+        form.lang.data = council.language_or_default(current_locale())
     if form.validate_on_submit():
         with action(form) as done:
             consultation = services.create_consultation(
@@ -219,12 +216,7 @@ def paper(slug: str, consultation_id: int):
         online=external_url("responses.start", slug=slug, consultation_id=consultation.id),
         stylesheet=stylesheet(current_app.static_folder or ""),
     )
-    response = make_response(render_pdf(page))
-    response.headers["Content-Type"] = "application/pdf"
-    name = f"consultation-{consultation.id}-{current_locale()}.pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return pdf_response(page, f"consultation-{consultation.id}-{current_locale()}.pdf")
 
 
 @bp.route("/<int:consultation_id>/questions/new", methods=["GET", "POST"])

@@ -124,7 +124,7 @@ def given_in_answer(response: Response, question: Question) -> answering.Given:
 
 def _default_text_language(council) -> str:
     locale = current_locale()
-    return locale if locale in council.languages else council.default_language
+    return council.language_or_default(locale)
 
 
 def _page(template: str, consultation: Consultation, response: Response, token: str, **context):

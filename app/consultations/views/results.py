@@ -60,9 +60,7 @@ def results(slug: str, consultation_id: int):
         readable=readable,
         officer=officer,
         closed=consultation.has_closed(utcnow()),
-        paper_until=consultation.last_day + answering.PAPER_GRACE
-        if utcnow() < consultation.closes_at + answering.PAPER_GRACE
-        else None,
+        paper_until=answering.paper_deadline(consultation),
         results=tally.tally(consultation, filters) if readable else None,
         filters=filters,
         languages=[(code, endonym(code)) for code in tally.languages(consultation)]

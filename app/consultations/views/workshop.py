@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from app.auth import Access, Permission, get_in_council_or_404, requires
 from app.consultations import answering, tally
-from app.consultations.models import SCALE_MAX, Audience, Consultation, Question
+from app.consultations.models import SCALE_MAX, Consultation, Question
 from app.consultations.views.responses import field_name, given_in, writing_languages
 from app.consultations.views.results import bar_width, percent
 from app.database import utcnow
@@ -70,8 +70,7 @@ def _counts(consultation: Consultation, question: Question) -> str:
 def screen(slug: str, consultation_id: int, number: int):
     """The room's screen: the question, its code, and the answers as they come."""
     consultation, question = _question(consultation_id, number)
-    if consultation.audience is Audience.confirmed_email:
-        # One answer per confirmed address: phones in a room cannot show that.
+    if not consultation.takes_workshops:
         return render_template(
             "consultations/workshop/not_for_confirmed.html",
             council=consultation.council,
@@ -133,14 +132,12 @@ def answer(slug: str, consultation_id: int, number: int):
         "number": number,
         "key": key,
         "text_languages": writing_languages(council),
-        "default_language": current_locale()
-        if current_locale() in council.languages
-        else council.default_language,
+        "default_language": council.language_or_default(current_locale()),
         "places": answering.ranking_places,
         "field_name": field_name,
         "scale_max": SCALE_MAX,
     }
-    if not key_opens(consultation, key) or consultation.audience is Audience.confirmed_email:
+    if not key_opens(consultation, key) or not consultation.takes_workshops:
         return render_template("consultations/workshop/expired.html", **context), 403
     given, error = answering.Given(), None
     existing = answering.find(consultation, _token(consultation) or "")

@@ -190,7 +190,7 @@ def cancel(slug: str, meeting_id: int):
     form = CancelForm()
     if request.method == "GET":
         locale = current_locale()
-        form.lang.data = locale if locale in council.languages else council.default_language
+        form.lang.data = council.language_or_default(locale)
     if form.validate_on_submit():
         with action(form) as done:
             services.cancel_meeting(meeting, form.reason.data, form.lang.data, actor=current_user)
