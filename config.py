@@ -6,7 +6,9 @@ CONSULTA_INSTANCE  the data folder (database, secret, uploads); default: ./insta
 CONSULTA_DOCUMENTS  where uploaded documents are kept; default: documents/ in the instance
                   folder. App servers that share one database share this folder too.
 DOCUMENT_MAX_MB   largest document upload, in MB (default 10).
-MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS, MAIL_FROM  outgoing email.
+MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS, MAIL_FROM  outgoing email,
+                  queued in the database and sent by each app process's sender thread.
+CONSULTA_OUTBOX_SENDER  0 stops this process from sending (another host sends); default 1.
 TRANSLATION_API_URL, TRANSLATION_API_KEY  a LibreTranslate-compatible service (optional).
 CONSULTA_BASE_URL  the site's address as people reach it, e.g. https://council.example.org:
                   every link in an email, calendar or QR code starts with it (required in
@@ -72,6 +74,10 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = env_flag("MAIL_USE_TLS")
     MAIL_FROM = os.environ.get("MAIL_FROM", "consulta@localhost")
+    #: Each app process sends the outbox in a thread of its own (app.mail.sender); it looks
+    #: for due messages this often, and at once after a request queued one.
+    OUTBOX_SENDER = env_flag("CONSULTA_OUTBOX_SENDER", True)
+    OUTBOX_POLL_SECONDS = 15
 
     #: A LibreTranslate-compatible service for draft translations of user content (off if empty).
     TRANSLATION_API_URL = os.environ.get("TRANSLATION_API_URL", "")
@@ -119,6 +125,8 @@ class ProductionConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    # Tests deliver the outbox themselves, when they choose (tests/conftest.py).
+    OUTBOX_SENDER = False
     SECRET_KEY = "test-secret-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = None  # the test fixture decides
     BASE_URL = "https://consulta.test"

@@ -36,6 +36,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.background import Background
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
+    from app.mail.sender import Sender
 
     # Ids in URLs stop where the databases' integers do: a bigger one is a 404, not a crash.
     app.url_map.converters["int"] = RecordIdConverter
@@ -51,6 +52,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     web.init_app(app)
     errors.init_app(app, db)
     Background(app)
+    sender = Sender(app)
+    app.before_request(sender.start)
 
     from app.accounts.views import bp as accounts_bp
     from app.consultations.views import blueprints as consultations_blueprints
@@ -80,7 +83,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     check_access_declared(app)
 
+    # Notices register for the audit actions they tell people about (app.mail).
     from app import cli
+    from app.meetings import notifications  # noqa: F401
+    from app.minutes import notices as minutes_notices  # noqa: F401
+    from app.proposals import notices as proposal_notices  # noqa: F401
 
     cli.init_app(app)
     return app

@@ -50,4 +50,6 @@ def record(
         details=details,
     )
     db.session.add(event)
+    # What others may react to when the transaction commits (e.g. ``app.mail`` notices).
+    db.session.info.setdefault("audit_trail", []).append((action, target, details))
     return event

@@ -26,6 +26,7 @@ from app.auth import Access, Role, allowed
 from app.consultations.views import workshop
 from app.councils import services as councils
 from app.extensions import db
+from app.mail.models import Notice
 from app.meetings import services as meetings
 from app.meetings.models import Presence
 from app.minutes import services as minutes
@@ -147,6 +148,8 @@ def records(council, make_meeting, membership_user):
     invitation_token = councils.create_invitation(
         council, f"new@{council.slug}.example", Role.member, voting_right=True, actor=None
     )
+    notice = Notice(council=council, kind="meeting.published", subject="Meeting: Plenary")
+    db.session.add(notice)
     db.session.commit()
     invitation = councils.find_invitation(invitation_token)
     consultation = open_consultation(council)
@@ -165,6 +168,7 @@ def records(council, make_meeting, membership_user):
         "question_id": consultation.questions[0].id,
         "workshop_key": workshop.workshop_key(consultation),
         "number": 1,
+        "notice_id": notice.id,
         "kind": "meeting",
         "obj_id": meeting.id,
     }

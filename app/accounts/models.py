@@ -1,12 +1,29 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import utcnow
+from app.database import LabelledEnum, enum_type, utcnow
 from app.extensions import Model
+
+
+class NoticeFrequency(LabelledEnum):
+    """How a person wants the council's notices: as they happen, once a week, or not."""
+
+    immediate = "immediate"
+    weekly = "weekly"
+    none = "none"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.immediate: _l("Each notice as it happens"),
+            cls.weekly: _l("One email a week with all notices"),
+            cls.none: _l("No notices by email"),
+        }
 
 
 class User(UserMixin, Model):
@@ -20,6 +37,12 @@ class User(UserMixin, Model):
     #: Preferred interface language (a UI locale code).
     locale: Mapped[str] = mapped_column(String(16), default="en")
     active: Mapped[bool] = mapped_column(default=True)
+    #: Agendas, changed or cancelled meetings, reminders and minutes of their councils.
+    notices: Mapped[NoticeFrequency] = mapped_column(
+        enum_type(NoticeFrequency, "notice_frequency"),
+        default=NoticeFrequency.immediate,
+        server_default=NoticeFrequency.immediate.value,
+    )
     #: Instance administrators create councils and can act in every council.
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
-from app.accounts.models import LoginFailure, PasswordReset, User, UserSession
+from app.accounts.models import LoginFailure, NoticeFrequency, PasswordReset, User, UserSession
 from app.database import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -218,10 +218,14 @@ def change_password(user: User, current: str, new: str) -> None:
     audit.record("account.password_changed", user, actor=user)
 
 
-def update_profile(user: User, display_name: str, locale: str) -> None:
+def update_profile(
+    user: User, display_name: str, locale: str, notices: NoticeFrequency | None = None
+) -> None:
     user.display_name = display_name.strip()
     if locale in UI_LOCALES:
         user.locale = locale
+    if notices is not None:
+        user.notices = notices
     audit.record("account.profile_updated", user, actor=user)
 
 

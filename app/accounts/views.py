@@ -12,14 +12,14 @@ from app.accounts.forms import (
     ProfileForm,
     SignInForm,
 )
-from app.accounts.models import User
+from app.accounts.models import NoticeFrequency, User
 from app.auth import Access, requires
 from app.background import after_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import current_locale, endonym, remember_language
-from app.mail import mail_enabled, try_send_email
+from app.mail import mail_enabled, queue_email
 from app.tokens import new_token
 from app.transactions import action
 from app.urls import external_url, redirect_back
@@ -78,7 +78,12 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         with action(form) as done:
-            services.update_profile(current_user, form.display_name.data, form.locale.data)
+            services.update_profile(
+                current_user,
+                form.display_name.data,
+                form.locale.data,
+                NoticeFrequency(form.notices.data),
+            )
         if done:
             with force_locale(current_user.locale):
                 flash(_("Your profile is saved."), "success")
@@ -104,13 +109,16 @@ def change_password():
 
 
 def email_reset_link(user: User, link: str) -> bool:
-    if not mail_enabled():
-        return False
+    """Queue the link (the caller commits); False when email is not set up."""
     with force_locale(user.locale):
-        return try_send_email(
-            user.email,
-            _("Choose a new password for Consulta"),
-            render_template("accounts/email/reset.txt", user=user, link=link),
+        return (
+            queue_email(
+                user.email,
+                _("Choose a new password for Consulta"),
+                render_template("accounts/email/reset.txt", user=user, link=link),
+                locale=user.locale,
+            )
+            is not None
         )
 
 
@@ -133,8 +141,8 @@ def email_requested_reset(email: str, token: str, link: str) -> None:
     """After the response: the link, for an active account that has not had enough of them."""
     user = services.request_password_reset(email, token)
     if user is not None:
-        db.session.commit()
         email_reset_link(user, link)
+        db.session.commit()
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -167,8 +175,8 @@ def create_reset_link(user_id: int):
     user = db.get_or_404(User, user_id)
     with action():
         token = services.create_password_reset(user, actor=current_user)
-    link = external_url("accounts.reset_password", token=token)
-    emailed = email_reset_link(user, link)
+        link = external_url("accounts.reset_password", token=token)
+        emailed = email_reset_link(user, link)
     return render_template("accounts/reset_link.html", user=user, link=link, emailed=emailed)
 
 

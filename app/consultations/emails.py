@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from app.consultations import answering
 from app.consultations.models import Consultation
 from app.extensions import db
-from app.mail import try_send_email
+from app.mail import queue_email
 
 
 def answer_link_requested(consultation_id: int, address: str, link: str, locale: str) -> None:
@@ -25,4 +25,5 @@ def answer_link_requested(consultation_id: int, address: str, link: str, locale:
             link=link,
             days=answering.LINK_DAYS,
         )
-        try_send_email(address, _("Your link to answer: %(title)s", title=title), body)
+        queue_email(address, _("Your link to answer: %(title)s", title=title), body, locale=locale)
+    db.session.commit()

@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.accounts.models import NoticeFrequency
 from app.auth import Role
 from app.councils.models import QuorumRule
 from app.councils.services import council_timezones
@@ -138,3 +139,22 @@ class ListingForm(Form):
     """A member shows or hides their own name on the council's public page."""
 
     listed = RadioField(choices=["1", "0"], validators=[DataRequired()])
+
+
+def frequency_choices():
+    return [
+        ("immediate", NoticeFrequency.immediate.label),
+        ("weekly", NoticeFrequency.weekly.label),
+    ]
+
+
+class FollowForm(Form):
+    email = email_field(
+        description=_l("We send a link to this address: you follow once you open it.")
+    )
+    frequency = RadioField(
+        _l("How often"),
+        choices=frequency_choices,
+        default="immediate",
+        validators=[DataRequired(message=_l("Choose how often you want to hear from us."))],
+    )

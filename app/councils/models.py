@@ -2,7 +2,7 @@ import math
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Select, String, bindparam, select
+from sqlalchemy import JSON, ForeignKey, Select, String, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth import Role
@@ -171,3 +171,26 @@ class Invitation(Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.withdrawn_at is None and self.expires_at > utcnow()
+
+
+class Follower(Model):
+    """Someone who follows a council by email: new meetings, decisions and minutes. Counted
+    only once they have opened the link sent to the address."""
+
+    __tablename__ = "followers"
+    __table_args__ = (UniqueConstraint("council_id", "address_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    address: Mapped[str] = mapped_column(String(254))
+    #: Keyed hash of the lower-cased address: one follow per address and council.
+    address_hash: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    weekly: Mapped[bool] = mapped_column(default=False)
+    #: SHA-256 of the confirmation link's token (None once confirmed).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_expires_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    council = relationship("Council")

@@ -18,10 +18,11 @@ from app.auth import (
     requires,
     set_council,
 )
-from app.councils import services
+from app.councils import notices, services
 from app.councils.forms import (
     AcceptInvitationForm,
     CouncilForm,
+    FollowForm,
     InvitationForm,
     ListingForm,
     MembershipForm,
@@ -32,9 +33,12 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import current_locale
-from app.mail import mail_enabled, try_send_email
+from app.mail import mail_enabled, outbox, queue_email
+from app.mail.models import Notice
+from app.tokens import new_token
 from app.transactions import action
 from app.urls import external_url
+from app.web import paginate
 
 bp = Blueprint("councils", __name__)
 
@@ -199,27 +203,30 @@ def invite(slug: str):
                 voting_right=form.voting_right.data,
                 actor=current_user,
             )
-        if done:
             link = external_url("councils.accept_invitation", token=token)
+            emailed = email_invitation(council, form.email.data, Role(form.role.data), link)
+        if done:
             return render_template(
                 "councils/invitation_created.html",
                 council=council,
                 link=link,
                 email=form.email.data,
-                emailed=email_invitation(council, form.email.data, Role(form.role.data), link),
+                emailed=emailed,
             )
     return render_template("councils/invite.html", form=form, council=council)
 
 
 def email_invitation(council: Council, email: str, role: Role, link: str) -> bool:
-    if not mail_enabled():
-        return False
-    with force_locale(council.default_language):
-        return try_send_email(
+    """Queue the invitation (with the rest of the request's work); False without email."""
+    locale = council.default_language
+    with force_locale(locale):
+        message = queue_email(
             email,
             _("Invitation to %(council)s", council=council.name.shown().text),
             render_template("councils/email/invitation.txt", council=council, link=link, role=role),
+            locale=locale,
         )
+    return message is not None
 
 
 @bp.post("/councils/<slug>/invitations/<int:invitation_id>/withdraw")
@@ -325,3 +332,80 @@ def accept_signed_in(invitation: Invitation):
             flash(_("You are now a member of the council."), "success")
         return redirect(url_for("site.council", slug=invitation.council.slug))
     return render_template("councils/accept_signed_in.html", form=form, invitation=invitation)
+
+
+@bp.route("/councils/<slug>/follow", methods=["GET", "POST"])
+@requires(Access.anyone)
+def follow(slug: str):
+    """Anyone can follow a council by email; nothing is sent before the address is confirmed."""
+    council = current_council()
+    form = FollowForm()
+    if not mail_enabled():
+        return render_template("councils/follow.html", council=council, form=None)
+    if form.validate_on_submit():
+        token = new_token()[0]
+        locale = current_locale()
+        link = external_url("councils.confirm_follow", token=token)
+        with action(form) as done:
+            notices.follow(council, form.email.data, locale, form.frequency.data == "weekly", token)
+            with force_locale(locale):
+                queue_email(
+                    form.email.data,
+                    _("Confirm that you follow %(council)s", council=council.name.shown().text),
+                    render_template("councils/email/follow.txt", council=council, link=link),
+                    locale=locale,
+                )
+        if done:
+            return redirect(url_for("councils.follow_sent", slug=slug))
+    return render_template("councils/follow.html", council=council, form=form)
+
+
+@bp.get("/councils/<slug>/follow/sent")
+@requires(Access.anyone)
+def follow_sent(slug: str):
+    return render_template("councils/follow_sent.html", council=current_council())
+
+
+@bp.route("/follow/<token>", methods=["GET", "POST"])
+@requires(Access.anyone)
+def confirm_follow(token: str):
+    """The link from the email: a page with a button, so that a mail scanner opening the link
+    confirms nothing."""
+    follower = notices.follower_by_token(token)
+    if follower is None:
+        return render_template("councils/follow_invalid.html"), 404
+    council = follower.council
+    set_council(council)
+    form = ActionForm()
+    if form.validate_on_submit():
+        with action() as done:
+            notices.confirm_follower(follower)
+        if done:
+            return render_template("councils/following.html", council=council, follower=follower)
+    return render_template("councils/confirm_follow.html", council=council, form=form)
+
+
+@bp.get("/councils/<slug>/notices")
+@requires(Permission.manage_meetings)
+def notices_report(slug: str):
+    """What the council told people by email, and whether it arrived."""
+    council = current_council()
+    page = paginate(outbox.notices_of(council.id), per_page=20)
+    return render_template(
+        "councils/notices.html",
+        council=council,
+        page=page,
+        tallies=outbox.tallies([notice.id for notice in page.items]),
+        mail=mail_enabled(),
+    )
+
+
+@bp.get("/councils/<slug>/notices/<int:notice_id>")
+@requires(Permission.manage_meetings)
+def notice_report(slug: str, notice_id: int):
+    council = current_council()
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or notice.council_id != council.id:
+        abort(404)
+    page = paginate(outbox.messages_of(notice.id), per_page=50)
+    return render_template("councils/notice.html", council=council, notice=notice, page=page)

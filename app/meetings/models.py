@@ -87,6 +87,8 @@ class Meeting(Model):
     #: When the officers asked the council's translators to translate this draft (its agenda
     #: included); None: only the officers see the draft.
     translators_asked_at: Mapped[datetime | None]
+    #: When the members' reminder for the day before was queued (once per meeting).
+    reminded_at: Mapped[datetime | None]
     #: Bumped on every change calendar apps must notice (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -117,8 +117,14 @@ def update_meeting(meeting: Meeting, details: MeetingDetails, *, actor=None) -> 
     if meeting.state not in (S.draft, S.published):
         raise DomainError(_("Only meetings that have not started can be changed."))
     starts_at, ends_at = _check_times(meeting.council, details, allow_past=False)
+    before = (meeting.starts_at, meeting.ends_at, meeting.place, meeting.online_url)
     _apply(meeting, details, starts_at, ends_at)
     meeting.sequence += 1
+    moved = before != (meeting.starts_at, meeting.ends_at, meeting.place, meeting.online_url)
+    if moved and meeting.state is S.published:
+        # Members and followers are told (app.meetings.notifications).
+        meeting.reminded_at = None
+        audit.record("meeting.moved", meeting, actor=actor)
     audit.record("meeting.updated", meeting, actor=actor, language=details.lang)
 
 

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 
 from app.councils.models import Council
 from app.extensions import db
-from app.mail import try_send_email
+from app.i18n import current_locale
+from app.mail import queue_email
 from app.proposals import supporters, tracking
 from app.proposals.models import Proposal
 
@@ -24,12 +25,12 @@ def support_requested(proposal_id: int, address: str, token: str, link: str, loc
     if outcome is None:
         db.session.rollback()
         return
-    db.session.commit()
     with force_locale(locale):
         title = proposal.title.shown().text
         template = "support_confirm.txt" if outcome == "new" else "support_already.txt"
         body = render_template(f"proposals/email/{template}", proposal=proposal, link=link)
-        try_send_email(address, _("Your support: %(title)s", title=title), body)
+        queue_email(address, _("Your support: %(title)s", title=title), body, locale=locale)
+    db.session.commit()
 
 
 def link_requested(
@@ -43,15 +44,17 @@ def link_requested(
     if proposal is None:
         db.session.rollback()
         return
-    db.session.commit()
     with force_locale(locale):
         title = proposal.title.shown().text
         body = render_template("proposals/email/link_again.txt", proposal=proposal, link=link)
-        try_send_email(proposal.contact_email, _("Your proposal: %(title)s", title=title), body)
+        subject = _("Your proposal: %(title)s", title=title)
+        queue_email(proposal.contact_email, subject, body, locale=locale)
+    db.session.commit()
 
 
-def send_contact_link(proposal: Proposal, address: str, link: str) -> bool:
+def send_contact_link(proposal: Proposal, address: str, link: str) -> None:
     """The link that saves an address the author added on the tracking page."""
     body = render_template("proposals/email/contact_confirm.txt", proposal=proposal, link=link)
     title = proposal.title.shown().text
-    return try_send_email(address, _("Confirm your email address: %(title)s", title=title), body)
+    subject = _("Confirm your email address: %(title)s", title=title)
+    queue_email(address, subject, body, locale=current_locale())

@@ -83,6 +83,8 @@ class Proposal(Model):
     author_name: Mapped[str] = mapped_column(String(120), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_consent: Mapped[bool] = mapped_column(default=False)
+    #: The interface language the author wrote from: their notices are in it.
+    contact_locale: Mapped[str] = mapped_column(String(16), default="", server_default="")
     #: The language's code as Babel writes it (`ps`, `fa_AF`; `bcp47()` makes it `fa-AF`), or
     #: "und" when nobody named it.
     lang: Mapped[str] = mapped_column(String(16))

@@ -50,6 +50,8 @@ class Submission:
     author_name: str = ""
     contact_email: str = ""
     contact_consent: bool = False
+    #: The interface language of the form: notices to the author use it.
+    contact_locale: str = ""
     #: A field people do not see: only robots fill it in.
     website: str = ""
 
@@ -137,6 +139,7 @@ def submit(
         ),
         contact_email=submission.contact_email.strip() if submission.contact_email else "",
         contact_consent=bool(submission.contact_email) and submission.contact_consent,
+        contact_locale=submission.contact_locale,
         lang=lang,
         title=Translated.of(title, lang),
         body=Translated.of(body, lang),

@@ -1,6 +1,5 @@
 import logging
 import secrets
-import smtplib
 
 import segno
 from flask import (
@@ -22,7 +21,7 @@ from app.auth import Access, Permission, can, current_council, get_in_council_or
 from app.background import after_response
 from app.forms import ActionForm, AskTranslatorsForm
 from app.i18n import UNKNOWN, all_languages, current_locale, endonym
-from app.mail import mail_enabled, send_email
+from app.mail import mail_enabled, queue_email
 from app.proposals import emails, links, services, supporters, tracking
 from app.proposals.forms import (
     AnswerForm,
@@ -137,10 +136,10 @@ def _remember_receipt(key: str, proposal: Proposal, token: str) -> None:
     session["receipts"] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
 
 
-def _email_receipt(proposal: Proposal, token: str) -> bool | None:
-    """Send the author their tracking link; None when there is nobody or nothing to send with."""
+def _email_receipt(proposal: Proposal, token: str) -> bool:
+    """Queue the author's tracking link; False when there is nobody or nothing to send with."""
     if not proposal.contact_email or not mail_enabled():
-        return None
+        return False
     link = external_url("proposals.track", slug=proposal.council.slug, token=token)
     body = render_template(
         "proposals/email/receipt.txt",
@@ -148,13 +147,9 @@ def _email_receipt(proposal: Proposal, token: str) -> bool | None:
         link=link,
         reference=tracking.format_reference(proposal.reference),
     )
-    try:
-        return send_email(
-            proposal.contact_email, _("Your proposal: %(title)s", title=proposal.title), body
-        )
-    except (smtplib.SMTPException, OSError):
-        log.exception("Could not email the receipt of proposal %s", proposal.id)
-        return False
+    subject = _("Your proposal: %(title)s", title=proposal.title.shown().text)
+    queue_email(proposal.contact_email, subject, body, locale=current_locale())
+    return True
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -180,24 +175,21 @@ def new(slug: str):
                     author_name=form.author_name.data or "",
                     contact_email=form.contact_email.data or "",
                     contact_consent=form.contact_consent.data,
+                    contact_locale=current_locale(),
                     website=form.website.data or "",
                 ),
                 author=current_user,
                 address=request.remote_addr,
                 submission_key=key,
             )
+            emailed = proposal is not None and token is not None and _email_receipt(proposal, token)
         if done:
             if proposal is None or token is None:
                 # A robot filled the hidden field: answer as if all went well; nothing was stored.
                 return render_template("proposals/received.html", council=council, keep=None)
             _remember_receipt(key, proposal, token)
-            emailed = _email_receipt(proposal, token)
             if emailed:
-                flash(_("We emailed you the tracking link."), "success")
-            elif emailed is False:
-                flash(
-                    _("We could not email you the tracking link: keep it from this page."), "error"
-                )
+                flash(_("We are emailing you the tracking link."), "success")
             return redirect(url_for("proposals.receipt", slug=slug, key=key))
         if isinstance(done.exception, services.AlreadyReceived) and key in session.get(
             "receipts", {}
@@ -281,11 +273,11 @@ def add_contact(slug: str, token: str):
     form = ContactForm()
     if form.validate_on_submit():
         confirm_token = new_token()[0]
+        link = external_url("proposals.confirm_email", slug=slug, token=confirm_token)
         with action(form) as done:
             tracking.request_contact(proposal, form.email.data, confirm_token)
-        if done:
-            link = external_url("proposals.confirm_email", slug=slug, token=confirm_token)
             emails.send_contact_link(proposal, form.email.data, link)
+        if done:
             return redirect(url_for("proposals.check_inbox", slug=slug, about="contact"))
     return _tracking_page(council, proposal, token, contact_form=form)
 

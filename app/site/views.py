@@ -1,15 +1,19 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth import Access, Permission, can, current_council, requires
+from app.auth import Access, Permission, can, current_council, requires, set_council
 from app.consultations import services as consultations
+from app.councils import notices as council_notices
 from app.councils.models import Council
-from app.extensions import db
+from app.extensions import csrf, db
 from app.forms import ActionForm
 from app.meetings import services as meetings
 from app.meetings.models import Meeting, MeetingState
+from app.proposals import notices as proposal_notices
+from app.proposals.models import Proposal
 from app.site.demo import DEMO_PASSWORD, demo_accounts, demo_data_present
+from app.transactions import action
 from app.voting import members as votes
 
 bp = Blueprint("site", __name__)
@@ -88,3 +92,36 @@ def council(slug: str):
         can_manage=can(current_user, Permission.manage_members, council),
         form=ActionForm(),
     )
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@requires(Access.anyone)
+@csrf.exempt
+def unsubscribe(token: str):
+    """The stop link at the foot of every notice. Opening it changes nothing (mail scanners
+    open links); the button, or a mail program's one-click request (RFC 8058), stops them.
+    The signed link is the proof: it works without a session or a form token."""
+    named = council_notices.read_unsubscribe(token)
+    if named is None:
+        return render_template("site/unsubscribe.html", state="invalid"), 404
+    kind, record_id = named
+    if kind == "resident":
+        proposal = db.session.get(Proposal, record_id)
+        record = proposal if proposal is not None and proposal.contact_consent else None
+        council = proposal.council if proposal is not None else None
+    else:
+        record = council_notices.unsubscribe_record(kind, record_id)
+        council = getattr(record, "council", None)
+    if council is not None:
+        set_council(council)
+    if record is None:
+        return render_template("site/unsubscribe.html", state="done_before")
+    if request.method == "POST":
+        with action() as done:
+            if kind == "resident":
+                proposal_notices.stop_resident(record)
+            else:
+                council_notices.stop(record)
+        if done:
+            return render_template("site/unsubscribe.html", state="stopped", kind=kind)
+    return render_template("site/unsubscribe.html", state="ask", kind=kind, record=record)

@@ -155,7 +155,7 @@ def test_publishing_emails_each_member_in_their_language(app, world, smtp):
     response = post(
         client, url(meeting, "/publish"), page=url(meeting, "/publish"), follow_redirects=True
     )
-    assert "5 members were emailed." in response.get_data(as_text=True)
+    assert "The notice is on its way to 5 people" in response.get_data(as_text=True)
     arabic = smtp.to("member@a.example")[0]
     french = smtp.to("chair@a.example")[0]
     english = smtp.to("observer@a.example")[0]

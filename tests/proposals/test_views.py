@@ -200,7 +200,7 @@ def test_receipt_is_emailed_with_the_tracking_link(app, world, smtp):
     client = app.test_client()
     response = send_proposal(client, contact_email="layla@example.org", contact_consent="y")
     page = client.get(response.location).get_data(as_text=True)
-    assert "We emailed you the tracking link." in page
+    assert "We are emailing you the tracking link." in page
     (message,) = smtp.to("layla@example.org")
     link = re.search(
         r"https://consulta\.test(/councils/council-a/proposals/track/\S+)", message.get_content()

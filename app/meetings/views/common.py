@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from flask import flash, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.auth import get_in_council_or_404
+from app.mail import mail_enabled, outbox
 from app.meetings.models import Meeting
 
 
@@ -14,12 +18,22 @@ def meeting_url(meeting: Meeting, **kwargs) -> str:
     return url_for("meetings.meeting", slug=meeting.council.slug, meeting_id=meeting.id, **kwargs)
 
 
-def flash_notification(result) -> None:
-    if result is None:
+def flash_notification(meeting: Meeting) -> None:
+    """Say who is being told of what was just done to ``meeting``."""
+    if not mail_enabled():
         flash(_("No email was sent to members: email is not set up on this site."), "info")
         return
-    sent, failed = result
-    if sent:
-        flash(_("%(count)s members were emailed.", count=sent), "success")
-    if failed:
-        flash(_("Email could not be sent to %(count)s members.", count=failed), "error")
+    count = outbox.recipients_of_latest(meeting.council, since=timedelta(minutes=1))
+    if count:
+        flash(
+            ngettext(
+                "The notice is on its way to %(num)d person: the delivery report shows when "
+                "it has arrived.",
+                "The notice is on its way to %(num)d people: the delivery report shows when "
+                "it has arrived.",
+                count,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Nobody was emailed: no member or follower takes notices."), "info")

@@ -9,7 +9,6 @@ from app.i18n import current_locale
 from app.meetings import attendance, services
 from app.meetings.forms import CancelForm, MeetingForm, StartForm
 from app.meetings.models import MeetingState, Presence
-from app.meetings.notifications import notify_members
 from app.meetings.views.common import flash_notification, load_meeting, meeting_url
 from app.transactions import action
 from app.web import paginate
@@ -140,7 +139,7 @@ def confirmed_step(meeting_id: int, step, template: str, done_message: str, noti
         if done:
             flash(done_message, "success")
             if notify:
-                flash_notification(notify_members(meeting))
+                flash_notification(meeting)
         return redirect(meeting_url(meeting))
     return render_template(template, form=ActionForm(), meeting=meeting, council=meeting.council)
 
@@ -196,7 +195,7 @@ def cancel(slug: str, meeting_id: int):
             services.cancel_meeting(meeting, form.reason.data, form.lang.data, actor=current_user)
         if done:
             flash(_("The meeting is cancelled."), "success")
-            flash_notification(notify_members(meeting))
+            flash_notification(meeting)
             return redirect(meeting_url(meeting))
     return render_template("meetings/cancel.html", form=form, meeting=meeting, council=council)
 
