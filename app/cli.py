@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(export_command)
     app.cli.add_command(archive_command)
+    app.cli.add_command(outbox_command)
 
 
 @click.command("seed-demo")
@@ -325,3 +326,31 @@ def message_problems(message) -> list[str]:
         elif len(ids) == 1 and placeholders != expected[0]:
             found.append(f"placeholders differ: {label!r}")
     return found[:1]
+
+
+@click.group("outbox")
+def outbox_command() -> None:
+    """The emails waiting to be sent (each app process sends them on its own)."""
+
+
+@outbox_command.command("status")
+def outbox_status_command() -> None:
+    """How many emails wait, since when, and how many failed in the last day."""
+    from app.mail import outbox
+
+    backlog = outbox.backlog()
+    since = f" (oldest queued {backlog.oldest:%Y-%m-%d %H:%M} UTC)" if backlog.oldest else ""
+    click.echo(f"Waiting: {backlog.waiting}{since}")
+    click.echo(f"Not delivered in the last day: {backlog.failed_today}")
+
+
+@outbox_command.command("send")
+def outbox_send_command() -> None:
+    """Send what is due now (reminders and weekly digests included), then stop."""
+    from app.mail import mail_enabled
+    from app.mail.sender import run_round
+
+    if not mail_enabled():
+        raise click.ClickException("No mail server is configured (MAIL_SERVER).")
+    result = run_round()
+    click.echo(f"Sent: {result.sent}, to try again: {result.retried}, refused: {result.refused}")

@@ -65,3 +65,26 @@ def test_503_when_the_database_does_not_answer(app, client, monkeypatch):
     body = response.get_json()
     assert body["database"] == "unreachable" and body["status"] == "error"
     assert "refused" not in response.get_data(as_text=True)
+
+
+def test_503_when_email_has_waited_over_an_hour(app, client):
+    from datetime import timedelta
+
+    from app.database import utcnow
+    from app.mail import queue_email
+
+    at_head()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
+    queue_email("amina@example.org", "Your proposal", "News")
+    db.session.commit()
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok" and body["outbox"]["waiting"] == 1
+    message = queue_email("karim@example.org", "Your proposal", "News")
+    message.created_at = utcnow() - timedelta(hours=2)
+    db.session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["outbox"]["waiting"] == 2 and body["outbox"]["oldest_waiting_seconds"] > 3600
+    assert "mail server" in body["problems"][0]
+    assert "karim" not in response.get_data(as_text=True)

@@ -278,6 +278,13 @@ class Sender:
     def wake(self) -> None:
         self._wake.set()
 
+    def stop(self) -> None:
+        """End this process's thread after its current round."""
+        thread, self._thread = self._thread, None
+        self._wake.set()
+        if thread is not None:
+            thread.join(timeout=30)
+
     def flush(self) -> Round:
         """Deliver what is due now, in the caller's thread (the test client after a request,
         ``flask outbox send``)."""
@@ -287,7 +294,7 @@ class Sender:
 
     def _run(self) -> None:
         poll = self.app.config.get("OUTBOX_POLL_SECONDS", 15)
-        while True:
+        while self._thread is threading.current_thread():
             self._wake.clear()
             try:
                 with self.app.app_context():
