@@ -1,7 +1,8 @@
 """``/healthz``: whether this instance can serve, for a monitoring service to ask.
 
 It answers 200 with ``"status": "ok"`` when the database answers, its schema is the one
-this code expects, and no email has waited in the outbox for over an hour (its Alembic revision is the code's head), and 503 with what is wrong
+this code expects (its Alembic revision is the code's head) and no email has waited in the
+outbox for over an hour, and 503 with what is wrong
 otherwise: an instance upgraded without ``flask db upgrade`` fails on its first changed
 table, long after the upgrade, unless something asks. Nothing is cached and no cookie is
 set; the answer names no host, path or error text.
