@@ -6,6 +6,8 @@ in the language the page speaks (`words`), and find demo records by what the dem
 """
 
 import logging
+import socket
+import time
 import os
 import re
 import shutil
@@ -297,3 +299,54 @@ def axe_violations(page) -> list[str]:
         f"{v['id']}: {v['help']} → {[n['target'] for n in v['nodes']][:5]}"
         for v in results.response["violations"]
     ]
+
+
+class Mailbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 15):
+        """The `count`-th message to `address`, once the live server has sent it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.messages if m["To"].casefold() == address.casefold()]
+            if len(found) >= count:
+                return found[count - 1]
+            time.sleep(0.1)
+        raise AssertionError(f"no message {count} to {address}")
+
+    def link_in(self, message) -> str:
+        return re.search(r"https?://\S+", message.get_content()).group(0)
+
+
+@pytest.fixture
+def mailbox(live_app, base_url):
+    """A real SMTP server the live app sends through while the test runs."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    live_app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_FROM="c@example.org",
+        OUTBOX_SENDER=True,
+        OUTBOX_POLL_SECONDS=1,
+    )
+    # The live server's sender, as in a real one (the test app does not start it on its own).
+    sender = live_app.extensions["outbox"]
+    sender.start()
+    yield box
+    sender.stop()
+    live_app.config.update(MAIL_SERVER=None, OUTBOX_SENDER=False)
+    controller.stop()

@@ -18,47 +18,6 @@ COUNCIL = "/councils/demo-city"
 REFERENCE = re.compile(r"^[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}$")
 
 
-class Mailbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        from email import message_from_bytes, policy
-
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, address: str, count: int = 1, timeout: float = 15):
-        """The `count`-th message to `address`, once the live server has sent it."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = [m for m in self.messages if m["To"].casefold() == address.casefold()]
-            if len(found) >= count:
-                return found[count - 1]
-            time.sleep(0.1)
-        raise AssertionError(f"no message {count} to {address}")
-
-    def link_in(self, message) -> str:
-        return re.search(r"https?://\S+", message.get_content()).group(0)
-
-
-@pytest.fixture
-def mailbox(live_app, base_url):
-    """A real SMTP server the live app sends through while the test runs."""
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="c@example.org")
-    yield box
-    live_app.config.update(MAIL_SERVER=None)
-    controller.stop()
-
-
 def supporters(live_app, proposal_id: int) -> int:
     with live_app.app_context():
         return db.session.get(Proposal, proposal_id).endorsement_count
