@@ -167,6 +167,8 @@ def records(council, make_meeting, membership_user):
         "number": 1,
         "kind": "meeting",
         "obj_id": meeting.id,
+        "language": "ar",
+        "size": "a4",
     }
 
 
