@@ -40,10 +40,14 @@ def printed_address(link: str) -> str:
     return link.removeprefix("https://").removeprefix("http://")
 
 
+#: Pixels per module of the QR code: sharp edges even where a PDF viewer smooths images.
+QR_SCALE = 10
+
+
 def qr_png(link: str) -> bytes:
-    """The link as a QR code: a PNG of one pixel per module (printed sharp, at any size)."""
+    """The link as a QR code to photograph, drawn on the server."""
     out = io.BytesIO()
-    segno.make(link, error="m").save(out, kind="png", scale=1, border=4)
+    segno.make(link, error="m").save(out, kind="png", scale=QR_SCALE, border=4)
     return out.getvalue()
 
 

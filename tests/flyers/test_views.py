@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from app.auth import Role
 from app.extensions import db
+from app.flyers.views import QR_SCALE
 from app.meetings import services as meetings
 from tests.helpers import sign_in
 
@@ -115,12 +116,16 @@ def test_the_qr_code_opens_the_proposal_form_at_the_configured_address(client, c
     page = PdfReader(io.BytesIO(flyer(client, "ar", "a4").data)).pages[0]
     [image] = page.images
     printed = image.image.convert("L")
-    expected = list(
-        segno.make(f"{BASE}/councils/riverside/proposals/new", error="m").matrix_iter(border=4)
-    )
-    assert printed.size == (len(expected), len(expected))
+    address = f"{BASE}/councils/riverside/proposals/new"
+    expected = list(segno.make(address, error="m").matrix_iter(border=4))
+    assert printed.size == (len(expected) * QR_SCALE,) * 2
+    middle = QR_SCALE // 2
     for y, row in enumerate(expected):
-        assert [printed.getpixel((x, y)) < 128 for x in range(len(row))] == [bool(m) for m in row]
+        dark = [
+            printed.getpixel((x * QR_SCALE + middle, y * QR_SCALE + middle)) < 128
+            for x in range(len(row))
+        ]
+        assert dark == [bool(module) for module in row], f"row {y}"
 
 
 def test_without_an_upcoming_meeting_the_flyer_says_so(client, council, make_meeting):
