@@ -31,4 +31,3 @@ def test_the_secretary_downloads_a_flyer_in_each_language(new_page, sign_in, wor
     pdf = page.request.get("/councils/demo-city/flyers/uk/a5.pdf")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
-
