@@ -58,6 +58,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.accounts.views import bp as accounts_bp
     from app.consultations.views import blueprints as consultations_blueprints
     from app.councils.views import bp as councils_bp
+    from app.flyers.views import bp as flyers_bp
     from app.health import bp as health_bp
     from app.meetings.views import blueprints as meetings_blueprints
     from app.minutes.views import bp as minutes_bp
@@ -77,6 +78,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         *consultations_blueprints,
         translate_bp,
         site_bp,
+        flyers_bp,
         oparl_bp,
         health_bp,
     ]:

@@ -92,6 +92,7 @@ SECRETARY_PAGES = [
     "/councils/demo-city/polls/{open_poll}/close",
     "/councils/demo-city/polls/{open_poll}/open",
     "/councils/demo-city/meetings/{today}/items/{decision_item}/polls/new",
+    "/councils/demo-city/flyers",
 ]
 TRANSLATOR_PAGES = [
     "/councils/demo-city",
@@ -265,6 +266,7 @@ def test_no_sideways_scrolling_at_320px(new_page, sign_in, ids, locale):
         "/start",
         "/councils/demo-city/members",
         "/councils/demo-city/edit",
+        "/councils/demo-city/flyers",
         "/profile",
     ]:
         path = path.format(**ids)

@@ -171,6 +171,8 @@ def records(council, make_meeting, membership_user):
         "notice_id": notice.id,
         "kind": "meeting",
         "obj_id": meeting.id,
+        "language": "ar",
+        "size": "a4",
     }
 
 
