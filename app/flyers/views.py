@@ -60,7 +60,7 @@ def flyer(slug: str, language: str, size: str):
     council = current_council()
     if language not in services.flyer_languages(council) or size not in SIZES:
         abort(404)
-    form = external_url("proposals.new", slug=council.slug)
+    form = external_url("site.propose", slug=council.slug)
     with force_locale(language):
         page = render_template(
             "flyers/flyer.html",

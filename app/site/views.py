@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -125,3 +125,10 @@ def unsubscribe(token: str):
         if done:
             return render_template("site/unsubscribe.html", state="stopped", kind=kind)
     return render_template("site/unsubscribe.html", state="ask", kind=kind, record=record)
+
+
+@bp.get("/p/<slug>")
+@requires(Access.anyone)
+def propose(slug: str):
+    """The short address printed on flyers and posters: the council's proposal form."""
+    return redirect(url_for("proposals.new", slug=current_council().slug))

@@ -87,7 +87,7 @@ def test_a_flyer_calls_for_proposals_in_its_language_with_the_address_and_the_ne
     assert NAMES[language] in text
     assert TITLES[language] in text
     # The form's address, printed big without "https://", from CONSULTA_BASE_URL.
-    address = "flyers.riverside.example/councils/riverside/proposals/new"
+    address = "flyers.riverside.example/p/riverside"
     assert address in text.replace(" ", "")
     assert "attacker" not in text
     # The meeting's day and time as the council's clock reads them, in the flyer's words.
@@ -116,7 +116,7 @@ def test_the_qr_code_opens_the_proposal_form_at_the_configured_address(client, c
     page = PdfReader(io.BytesIO(flyer(client, "ar", "a4").data)).pages[0]
     [image] = page.images
     printed = image.image.convert("L")
-    address = f"{BASE}/councils/riverside/proposals/new"
+    address = f"{BASE}/p/riverside"
     expected = list(segno.make(address, error="m").matrix_iter(border=4))
     assert printed.size == (len(expected) * QR_SCALE,) * 2
     middle = QR_SCALE // 2
@@ -184,3 +184,10 @@ def test_the_secretary_finds_every_flyer_from_the_council_home(app, council, mak
         for size in ["a4", "a5"]:
             assert f'href="/councils/riverside/flyers/{language}/{size}.pdf"' in page
     assert "/flyers/es/" not in page and "Español" in page  # named as not available yet
+
+
+def test_the_short_address_opens_the_proposal_form(client, council):
+    response = client.get("/p/riverside")
+    assert response.status_code == 302
+    assert response.location.endswith("/councils/riverside/proposals/new")
+    assert client.get("/p/nowhere").status_code == 404
