@@ -56,6 +56,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.consultations.views import blueprints as consultations_blueprints
     from app.councils.views import bp as councils_bp
     from app.health import bp as health_bp
+    from app.help.views import bp as help_bp
     from app.meetings.views import blueprints as meetings_blueprints
     from app.minutes.views import bp as minutes_bp
     from app.oparl.views import bp as oparl_bp
@@ -74,6 +75,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         *consultations_blueprints,
         translate_bp,
         site_bp,
+        help_bp,
         oparl_bp,
         health_bp,
     ]:
