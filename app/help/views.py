@@ -39,7 +39,11 @@ PROPOSAL_STEPS = {
 
 #: The help pages in the order the index lists them: endpoint, title, what it answers.
 TOPICS = [
-    ("help.council", _l("What is a migrant council?"), _l("What the council is and what it does.")),
+    (
+        "help.council",
+        _l("What is a migrant consultative council?"),
+        _l("What the council is and what it does."),
+    ),
     (
         "help.proposals",
         _l("How to send a proposal"),
