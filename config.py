@@ -13,6 +13,11 @@ TRANSLATION_API_URL, TRANSLATION_API_KEY  a LibreTranslate-compatible service (o
 CONSULTA_BASE_URL  the site's address as people reach it, e.g. https://council.example.org:
                   every link in an email, calendar or QR code starts with it (required in
                   production; the request's Host header is never used for links).
+CONSULTA_OPERATOR_NAME  who runs this site (a city, an association), named in every page's
+                  footer and in the privacy notice; empty: the pages say "the council".
+CONSULTA_OPERATOR_CONTACT  how to reach the operator: an email address (shown as a link) or a
+                  postal address, for privacy requests and accessibility barriers.
+CONSULTA_FUNDER_NOTE  a funder's acknowledgement, shown as written in every page's footer.
 """
 
 import os
@@ -114,6 +119,12 @@ class Config:
     #: Links sent to one account per hour on request (more only through an administrator).
     PASSWORD_RESETS_PER_HOUR = 3
     HSTS = False
+
+    #: Who runs the site and how to reach them: the footer, the privacy notice and the
+    #: accessibility statement say it (each page reads sensibly when these are empty).
+    OPERATOR_NAME = os.environ.get("CONSULTA_OPERATOR_NAME", "").strip()
+    OPERATOR_CONTACT = os.environ.get("CONSULTA_OPERATOR_CONTACT", "").strip()
+    FUNDER_NOTE = os.environ.get("CONSULTA_FUNDER_NOTE", "").strip()
 
 
 class ProductionConfig(Config):

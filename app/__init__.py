@@ -60,6 +60,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.councils.views import bp as councils_bp
     from app.flyers.views import bp as flyers_bp
     from app.health import bp as health_bp
+    from app.help.views import bp as help_bp
     from app.meetings.views import blueprints as meetings_blueprints
     from app.minutes.views import bp as minutes_bp
     from app.oparl.views import bp as oparl_bp
@@ -79,6 +80,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         translate_bp,
         site_bp,
         flyers_bp,
+        help_bp,
         oparl_bp,
         health_bp,
     ]:

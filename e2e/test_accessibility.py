@@ -42,6 +42,14 @@ PUBLIC_PAGES = [
     "/councils/demo-city/decisions",
     "/councils/demo-city/decisions?q=zzz&kind=hands",
     "/councils/demo-city/minutes/{minutes}",
+    "/help",
+    "/help/council",
+    "/help/proposals",
+    "/help/meetings-and-votes",
+    "/help/glossary",
+    "/help/membership",
+    "/privacy",
+    "/accessibility",
 ]
 MEMBER_PAGES = [
     "/start",

@@ -104,3 +104,76 @@ document.documentElement.classList.add("js");
       .catch(function () {});
   }, 3000);
 })();
+
+// "Listen": reads a text aloud in its own language (its lang attribute), with the browser's
+// speech synthesis. The button exists only when the browser has a voice for that language.
+(function () {
+  "use strict";
+  var speech = window.speechSynthesis;
+  var blocks = document.querySelectorAll("[data-listen]");
+  if (!speech || !window.SpeechSynthesisUtterance || !blocks.length) return;
+  var stopText = document.body.getAttribute("data-stop-text");
+  var playing = null;
+  function primary(lang) { return (lang || "").toLowerCase().split("-")[0]; }
+  function voiceFor(lang) {
+    return speech.getVoices().filter(function (v) { return primary(v.lang) === primary(lang); })[0];
+  }
+  function langOf(node) {
+    var el = node.nodeType === 1 ? node : node.parentElement;
+    var owner = el && el.closest("[lang]");
+    return owner ? owner.getAttribute("lang") : document.documentElement.lang;
+  }
+  // The block's text in runs of one language each, skipping what is not shown.
+  function runs(block) {
+    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        var el = node.parentElement;
+        if (el.closest("button, [hidden], [aria-hidden='true'], details:not([open]) > :not(summary)"))
+          return NodeFilter.FILTER_REJECT;
+        return node.data.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP;
+      }
+    });
+    var list = [];
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var lang = langOf(node), last = list[list.length - 1];
+      if (last && last.lang === lang) last.text += " " + node.data.trim();
+      else list.push({ lang: lang, text: node.data.trim() });
+    }
+    return list;
+  }
+  function stop() {
+    speech.cancel();
+    if (playing) playing.textContent = playing.getAttribute("data-label");
+    playing = null;
+  }
+  function addButtons() {
+    blocks.forEach(function (block) {
+      if (block.listenButton || !voiceFor(langOf(block))) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--secondary listen";
+      button.textContent = block.getAttribute("data-listen");
+      button.setAttribute("data-label", button.textContent);
+      button.addEventListener("click", function () {
+        var mine = playing === button;
+        stop();
+        if (mine) return;
+        var parts = runs(block);
+        parts.forEach(function (part, index) {
+          var utterance = new window.SpeechSynthesisUtterance(part.text);
+          utterance.lang = part.lang;
+          var voice = voiceFor(part.lang);
+          if (voice) utterance.voice = voice;
+          if (index === parts.length - 1) utterance.onend = function () { if (playing === button) stop(); };
+          speech.speak(utterance);
+        });
+        playing = button;
+        button.textContent = stopText;
+      });
+      block.listenButton = button;
+      block.parentNode.insertBefore(button, block);
+    });
+  }
+  addButtons();
+  if (speech.addEventListener) speech.addEventListener("voiceschanged", addButtons);
+})();
