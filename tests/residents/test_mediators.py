@@ -32,7 +32,8 @@ def world(make_council, make_user, add_member):
 def form(client, url=NEW, **changes):
     """The mediator's form as the page gives it, filled in for a resident."""
     html = client.get(url).get_data(as_text=True)
-    fields = dict(re.findall(r'name="(submission_key|council|csrf_token)"[^>]*value="([^"]*)"', html))
+    hidden = r'name="(submission_key|council|csrf_token)"[^>]*value="([^"]*)"'
+    fields = dict(re.findall(hidden, html))
     data = {
         **fields,
         "received_as": "paper",
@@ -161,7 +162,8 @@ def test_a_forged_council_in_the_form_is_refused(app, world):
     assert refused.status_code == 403
     assert "opened for another council" in refused.get_data(as_text=True)
     # Council B's address, with council A's form, is refused before anything is read.
-    assert client.post("/councils/council-b/for-residents/new", data=form(client)).status_code == 403
+    other = "/councils/council-b/for-residents/new"
+    assert client.post(other, data=form(client)).status_code == 403
     assert db.session.scalar(select(Proposal)) is None
 
 
@@ -169,7 +171,7 @@ def test_the_refusal_is_translated(app, world):
     client = app.test_client()
     sign_in(client, "member@a.example")
     html = client.get(NEW + "?lang=fr").get_data(as_text=True)
-    assert "médiateurs" in html
+    assert "médiateur·rices de quartier de ce conseil" in html
 
 
 def test_a_mediator_sees_what_they_typed_in_and_nothing_else_that_is_not_public(app, world):
