@@ -213,3 +213,16 @@ def test_a_mediator_types_in_paper_answers_to_a_consultation(app, world):
         select(AuditEvent).where(AuditEvent.action == "consultation.response_entered")
     )
     assert event.actor_id == world["people"]["mediator"].id
+
+
+def test_a_resident_who_gave_an_address_also_gets_the_link_by_email_in_their_language(
+    app, world, smtp
+):
+    client = app.test_client()
+    sign_in(client, "mediator@a.example")
+    response = client.post(NEW, data=form(client))
+    slip = client.get(response.location).get_data(as_text=True)
+    [message] = smtp.to("hana@example.org")
+    body = message.get_content()
+    assert LINK.search(slip).group(0) in body
+    assert "رمزك المرجعي" in body  # "Your reference code", in the resident's Arabic

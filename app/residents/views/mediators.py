@@ -12,6 +12,7 @@ from markupsafe import Markup
 from app.auth import Permission, current_council, get_in_council_or_404, refuse, requires
 from app.consultations.services import open_consultations
 from app.i18n import UI_LOCALES, UNKNOWN, all_languages, current_locale, endonym
+from app.mail import mail_enabled, try_send_email
 from app.proposals import services as proposals
 from app.proposals import tracking
 from app.proposals.models import Proposal
@@ -105,6 +106,8 @@ def new(slug: str):
         if done:
             _remember_slip(key, proposal, token)
             flash(_("The proposal is saved. Print the slip below for the resident."), "success")
+            if _email_the_resident(proposal, token):
+                flash(_("The tracking link was also emailed to the resident."), "success")
             return redirect(url_for("mediators.slip", slug=slug, key=key))
         if isinstance(done.exception, proposals.AlreadyReceived) and key in session.get(
             "slips", {}
@@ -120,6 +123,22 @@ def _remember_slip(key: str, proposal: Proposal, token: str) -> None:
     # Sealed: Flask signs its session cookie but does not encrypt it.
     slips[key] = {"id": proposal.id, "token": seal_text(SLIP, token)}
     session["slips"] = dict(list(slips.items())[-SLIPS_KEPT:])
+
+
+def _email_the_resident(proposal: Proposal, token: str) -> bool:
+    """The tracking link, to the resident's address when they gave one, in their language."""
+    if not proposal.contact_email or not mail_enabled():
+        return False
+    link = external_url("proposals.track", slug=proposal.council.slug, token=token)
+    with force_locale(slip_language(proposal)):
+        body = render_template(
+            "proposals/email/receipt.txt",
+            proposal=proposal,
+            link=link,
+            reference=tracking.format_reference(proposal.reference),
+        )
+        subject = _("Your proposal: %(title)s", title=proposal.title.shown().text)
+    return try_send_email(proposal.contact_email, subject, body)
 
 
 def slip_language(proposal: Proposal) -> str:
