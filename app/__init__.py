@@ -65,6 +65,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.minutes.views import bp as minutes_bp
     from app.oparl.views import bp as oparl_bp
     from app.proposals.views import bp as proposals_bp
+    from app.residents.views import blueprints as residents_blueprints
     from app.site.views import bp as site_bp
     from app.translate.views import bp as translate_bp
     from app.voting.views import bp as voting_bp
@@ -78,6 +79,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         minutes_bp,
         *consultations_blueprints,
         translate_bp,
+        *residents_blueprints,
         site_bp,
         flyers_bp,
         help_bp,

@@ -10,12 +10,13 @@ A test walks the URL map and tries every role on every route against these decla
 from collections.abc import Callable
 from enum import StrEnum
 from functools import cache, wraps
-from typing import Any, Protocol, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 from flask import abort, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, bindparam
+from werkzeug.exceptions import Forbidden
 
 from app.database import LabelledEnum
 from app.extensions import db
@@ -27,6 +28,9 @@ class Role(LabelledEnum):
     member = "member"
     observer = "observer"
     translator = "translator"
+    #: A community mediator: submits proposals on behalf of residents who are hard to reach,
+    #: and types in their paper answers; no vote, nothing non-public.
+    mediator = "mediator"
 
     @classmethod
     def labels(cls):
@@ -36,6 +40,7 @@ class Role(LabelledEnum):
             cls.member: _l("Member"),
             cls.observer: _l("Observer"),
             cls.translator: _l("Translator"),
+            cls.mediator: _l("Community mediator"),
         }
 
     @property
@@ -64,8 +69,12 @@ class Permission(StrEnum):
     translate_texts = "translate"
     #: Approve a meeting's minutes alone (otherwise the council approves them at a meeting).
     approve_minutes = "approve_minutes"
-    #: Build consultations, type in paper responses, read and publish their results.
+    #: Build consultations, read and publish their results.
     manage_consultations = "manage_consultations"
+    #: Type in responses to a consultation given on paper or in a workshop.
+    enter_paper_answers = "enter_paper_answers"
+    #: Submit a proposal on behalf of a resident (typed from a conversation or from paper).
+    submit_for_residents = "submit_for_residents"
 
 
 class Access(StrEnum):
@@ -90,9 +99,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.member: frozenset({*_EVERY_MEMBER, Permission.attend}),
     Role.observer: frozenset({*_EVERY_MEMBER, Permission.attend}),
     Role.translator: frozenset({*_EVERY_MEMBER, Permission.translate_texts}),
+    # Mediators act for residents: no vote, no members' list, no unpublished results.
+    Role.mediator: frozenset({Permission.submit_for_residents, Permission.enter_paper_answers}),
+}
+#: What a refusal says when the generic "you do not have permission" would leave a person
+#: guessing why.
+REFUSALS = {
+    Permission.submit_for_residents: _l(
+        "Only this council's community mediators can submit proposals for residents here. "
+        "If you help residents of this council, ask its secretary to add you as a mediator."
+    ),
 }
 #: Acts on one's own seat: an instance administrator holds these only as a member.
-PERSONAL = frozenset({Permission.attend, Permission.vote, Permission.set_listing})
+PERSONAL = frozenset(
+    {
+        Permission.attend,
+        Permission.vote,
+        Permission.set_listing,
+        # The proposal records the seat of the person who typed it in.
+        Permission.submit_for_residents,
+    }
+)
 
 
 class CouncilRecord(Protocol):
@@ -141,13 +168,22 @@ def requires(rule: Rule) -> Callable[[Callable[..., R]], Callable[..., R]]:
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not allowed(rule, current_user, current_council(required=False)):
-                abort(403 if current_user.is_authenticated else 401)
+                if not current_user.is_authenticated:
+                    abort(401)
+                refuse(REFUSALS.get(rule))
             return view(*args, **kwargs)
 
         wrapped.access = rule  # type: ignore[attr-defined]
         return wrapped
 
     return decorate
+
+
+def refuse(message=None) -> NoReturn:
+    """403, with a translated sentence saying why when there is more to say than "no"."""
+    error = Forbidden()
+    error.refusal = message  # type: ignore[attr-defined]
+    raise error
 
 
 def current_council(*, required: bool = True):

@@ -35,7 +35,8 @@ def init_app(app, db) -> None:
             # Refused before any URL could be built (a Host the site does not answer to): a
             # page with links cannot be made, and that visitor needs none.
             return f"{code}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
-        return render_template("errors/error.html", code=code), code
+        message = getattr(error, "refusal", None)
+        return render_template("errors/error.html", code=code, message=message), code
 
     for code in ERROR_CODES:
         app.register_error_handler(code, render_error)

@@ -6,12 +6,12 @@ in the language the page speaks (`words`), and find demo records by what the dem
 """
 
 import logging
-import socket
-import time
 import os
 import re
 import shutil
+import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.meetings import services as meetings
 from app.minutes.models import Minutes
 from app.proposals import services as proposals
+from app.residents import services as residents
 from e2e.conftest import DESKTOP, PHONE, axe_violations
 
 PUBLIC_PAGES = [
@@ -34,6 +35,7 @@ PUBLIC_PAGES = [
     "/councils/demo-city/proposals/{accepted}",
     "/councils/demo-city/proposals/{implemented}",
     "/councils/demo-city/proposals/track/{tracking}",
+    "/councils/demo-city/my-data/{tracking}",
     "/councils/demo-city/proposals/lost-link",
     "/councils/demo-city/proposals/check-inbox?about=support",
     "/councils/demo-city/polls/{published_poll}",
@@ -92,6 +94,8 @@ SECRETARY_PAGES = [
     "/councils/demo-city/minutes/{minutes}/approve",
     "/councils/demo-city/meetings/{upcoming}/cancel",
     "/councils/demo-city/proposals/review",
+    "/councils/demo-city/data-requests",
+    "/councils/demo-city/data-requests/{data_request}",
     "/councils/demo-city/proposals/{submitted}",
     "/councils/demo-city/proposals/{submitted}/answer",
     "/councils/demo-city/proposals/{accepted}/answer",
@@ -112,6 +116,12 @@ TRANSLATOR_PAGES = [
     "/councils/demo-city/translate/council/{council}?to=ar",
     "/councils/demo-city/translate/minutes/{minutes}?to=fr",
     "/councils/demo-city/proposals/{scheduled}",
+]
+MEDIATOR_PAGES = [
+    "/start",
+    "/councils/demo-city",
+    "/councils/demo-city/for-residents",
+    "/councils/demo-city/for-residents/new",
 ]
 ADMIN_PAGES = ["/admin/users", "/admin/councils/new", "/admin/users/{user}/deactivate"]
 
@@ -168,6 +178,14 @@ def ids(live_app, demo):
         proposals.change_state(
             proposal, "changes_requested", answer="Please add details.", actor=secretary.user
         )
+        to_delete, _token = proposals.submit(
+            council,
+            proposals.Submission(title="Delete me", body="Text", topic="health", lang="en"),
+            author=None,
+            address="e2e",
+            submission_key="e2e-accessibility-deletion",
+        )
+        data_request = residents.request_deletion(to_delete)
         minutes = db.session.scalar(select(Minutes.id).order_by(Minutes.id))
         db.session.commit()
         return found | {
@@ -180,6 +198,7 @@ def ids(live_app, demo):
             "draft": draft.id,
             "item": item.id,
             "document": document.id,
+            "data_request": data_request.id,
         }
 
 
@@ -217,6 +236,10 @@ def test_signed_in_pages(new_page, sign_in, ids, locale, viewport):
     page = new_page(viewport)
     sign_in(page, "translator@demo.test")
     for path in TRANSLATOR_PAGES:
+        check(page, path.format(**ids), locale)
+    page = new_page(viewport)
+    sign_in(page, "mediator@demo.test")
+    for path in MEDIATOR_PAGES:
         check(page, path.format(**ids), locale)
     page = new_page(viewport)
     sign_in(page, "admin@demo.test")

@@ -4,8 +4,6 @@ writing in a language the council does not offer, searching without accents or h
 knowing what happens next."""
 
 import re
-import socket
-import time
 
 import pytest
 from playwright.sync_api import expect

@@ -32,6 +32,7 @@ from app.meetings.models import Presence
 from app.minutes import services as minutes
 from app.proposals import services as proposals
 from app.proposals.models import ProposalState
+from app.residents import services as residents
 from app.voting import services as voting
 from config import TestConfig
 from tests.helpers import csrf_token, sign_in
@@ -41,6 +42,7 @@ ROLES = [
     "resident",
     "observer",
     "translator",
+    "mediator",
     "member",
     "member_without_vote",
     "secretary",
@@ -93,6 +95,16 @@ def form_data(endpoint: str, ids: dict) -> dict:
         "minutes.approve": {"by": "chair", "item": "0"},
         "voting.record_outcome": {"kind": "noted", "lang": "en", "majority_rule": "simple"},
         "workshop.answer": {"key": ids["workshop_key"], f"q{ids['question_id']}": "3"},
+        "mediators.new": {
+            "council": str(ids["council_id"]),
+            "received_as": "conversation",
+            "resident_lang": "en",
+            "lang": "en",
+            "title": "Shade",
+            "body": "Trees in the square.",
+            "topic": "other",
+            "submission_key": f"mediated-{ids['meeting_id']}-{id(ids)}",
+        },
         "proposals.new": {
             "title": "Shade",
             "body": "Trees in the square.",
@@ -153,8 +165,12 @@ def records(council, make_meeting, membership_user):
     db.session.commit()
     invitation = councils.find_invitation(invitation_token)
     consultation = open_consultation(council)
+    deletion = residents.request_deletion(proposal)
+    db.session.commit()
     return {
         "slug": council.slug,
+        "council_id": council.id,
+        "request_id": deletion.id,
         "meeting_id": meeting.id,
         "item_id": meeting_items[1].id,
         "poll_id": poll.id,
@@ -204,6 +220,7 @@ def world(make_council, make_user, add_member, make_meeting):
     for role, voting_right in [
         ("observer", False),
         ("translator", False),
+        ("mediator", False),
         ("member", True),
         ("member_without_vote", False),
         ("secretary", False),
@@ -256,6 +273,7 @@ def council_scoped(app, endpoint: str) -> bool:
             "item_id",
             "consultation_id",
             "question_id",
+            "request_id",
         }
     )
 

@@ -31,7 +31,7 @@ def test_every_demo_record_has_an_audit_event_with_a_person_behind_it(app):
         .filter_by(council_id=council.id)
         .where(Proposal.state != ProposalState.submitted)
     ).all()
-    assert len(meetings) == 3 and len(polls) == 4 and len(handled) == 7
+    assert len(meetings) == 3 and len(polls) == 4 and len(handled) == 8
     for record in [council, *meetings, *items, *polls, *handled]:
         assert any(actor is not None for actor in _actors(record)), record
 
@@ -82,3 +82,20 @@ def test_the_past_meeting_ended_its_items_by_consensus_and_by_a_show_of_hands(ap
     assert hands.summary.get("ar") and hands.summary.get("uk")
     assert hands.recorded_by.email == "secretary@demo.test"
     assert _actors(hands) == [hands.recorded_by_id]
+
+
+def test_a_community_mediator_typed_in_a_resident_s_paper(app):
+    """``mediator@demo.test`` serves the demo council, without a vote; the council took up
+    the proposal the mediator typed in, and the mediator is the actor of its submission."""
+    from app.auth import Role
+    from app.proposals.models import ReceivedAs
+
+    council = seed_demo()
+    db.session.commit()
+    [mediated] = db.session.scalars(select(Proposal).where(Proposal.helped_by_id.is_not(None)))
+    seat = mediated.helped_by
+    assert seat.council_id == council.id and seat.role is Role.mediator and not seat.has_vote
+    assert seat.user.email == "mediator@demo.test"
+    assert mediated.received_as is ReceivedAs.paper and mediated.resident_lang == "ti"
+    assert mediated.state is ProposalState.accepted
+    assert _actors(mediated)[0] == seat.user_id

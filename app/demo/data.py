@@ -22,6 +22,7 @@ DEMO_PEOPLE = [
     ("member08@demo.test", "Andrii Shevchenko", "uk", Role.member, True, True),
     ("member09@demo.test", "Aïcha Diallo", "fr", Role.member, True, False),
     ("translator@demo.test", "Layla Karimi", "ar", Role.translator, False, True),
+    ("mediator@demo.test", "Grace Okafor", "en", Role.mediator, False, False),
     ("resident@demo.test", "Rami Saleh", "ar", None, False, False),
 ]
 
@@ -292,3 +293,18 @@ PAST_OUTCOMES = {
         },
     ),
 }
+
+#: A proposal a community mediator typed in from a resident's paper, in English, for a
+#: resident who wrote in Tigrinya: (resident's language, language typed, topic, title, body,
+#: the resident's name, how it came).
+MEDIATED_PROPOSAL = (
+    "ti",
+    "en",
+    Topic.public_services,
+    "Letters from the city in simple words",
+    "Written on paper at the Tuesday drop-in and typed in by the mediator. Letters from the city "
+    "about rent support use words I do not understand. Please add a short summary in simple "
+    "words, and a phone number where someone speaks Tigrinya.",
+    "Semhar",
+    "paper",
+)

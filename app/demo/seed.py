@@ -27,6 +27,7 @@ from app.demo.data import (
     DEMO_AUTHORS,
     DEMO_PASSWORD,
     DEMO_PEOPLE,
+    MEDIATED_PROPOSAL,
     MEETINGS,
     MINUTES_CLOSING,
     MINUTES_SUMMARIES,
@@ -42,7 +43,7 @@ from app.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState, Pre
 from app.minutes import services as minutes_service
 from app.minutes.draft import PLACEHOLDER, draft_text
 from app.proposals import services as proposals
-from app.proposals.models import Proposal, ProposalState
+from app.proposals.models import Proposal, ProposalState, ReceivedAs
 from app.translate import services as translate
 from app.voting import outcomes
 from app.voting import services as voting
@@ -325,6 +326,24 @@ def seed_proposals(council: Council) -> None:
         if proposal.state in (ProposalState.accepted, ProposalState.scheduled):
             for user in supporters:
                 proposals.endorse(proposal, user)
+    _submit_through_a_mediator(council, officers)
+
+
+def _submit_through_a_mediator(council: Council, officers: Officers) -> None:
+    """A resident's paper, typed in by the council's community mediator; the council took it up."""
+    resident_lang, lang, topic, title, body, name, received_as = MEDIATED_PROPOSAL
+    mediator = council.current_membership_of(_person("mediator@demo.test"))
+    if mediator is None:
+        raise LookupError("The demo council has no community mediator.")
+    proposal, _token = proposals.submit_for_resident(
+        council,
+        proposals.Submission(title=title, body=body, topic=topic, lang=lang, author_name=name),
+        mediator=mediator,
+        received_as=ReceivedAs(received_as),
+        resident_lang=resident_lang,
+        submission_key="demo-mediated",
+    )
+    proposals.change_state(proposal, ProposalState.accepted, actor=officers.secretary)
 
 
 # Votes

@@ -59,6 +59,20 @@ class ProposalState(LabelledEnum):
         }
 
 
+class ReceivedAs(LabelledEnum):
+    """How a community mediator received a resident's proposal."""
+
+    conversation = "conversation"
+    paper = "paper"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.conversation: _l("In a conversation"),
+            cls.paper: _l("On paper"),
+        }
+
+
 #: States anyone may see; the others are between the author and the council.
 PUBLIC_STATES = frozenset(
     {
@@ -108,6 +122,15 @@ class Proposal(Model):
     #: Every version of the title and body folded for the search box (`fold_for_search`).
     search_text: Mapped[str] = mapped_column(Text, default="")
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    #: The community mediator's seat, when a mediator typed it in for a resident.
+    helped_by_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"), index=True)
+    #: How the mediator received it (None: the author sent it themselves).
+    received_as: Mapped[ReceivedAs | None] = mapped_column(
+        enum_type(ReceivedAs, "proposal_received_as")
+    )
+    #: The language the resident wrote or spoke in, when a mediator typed the text (perhaps in
+    #: another language, ``lang``); "" otherwise.
+    resident_lang: Mapped[str] = mapped_column(String(16), default="")
     endorsement_count: Mapped[int] = mapped_column(default=0)
     #: When the officers asked the council's translators to translate it while under review
     #: (say, to read it in their own language); None: only the officers see it until public.
@@ -118,6 +141,7 @@ class Proposal(Model):
     council = relationship("Council")
     author = relationship("User")
     agenda_item = relationship("AgendaItem")
+    helped_by = relationship("Membership")
     events = relationship(
         "ProposalEvent",
         back_populates="proposal",

@@ -12,7 +12,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.councils.models import Council
+from app.auth import ROLE_PERMISSIONS, Permission
+from app.councils.models import Council, Membership
 from app.database import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -27,6 +28,7 @@ from app.proposals.models import (
     Proposal,
     ProposalEvent,
     ProposalState,
+    ReceivedAs,
     Topic,
 )
 from app.text import clean_plain, fold_for_search
@@ -117,6 +119,56 @@ def submit(
     twice raises ``AlreadyReceived``."""
     if submission.website:
         return None, None
+    address_hash = address_key(address)
+    signed_in = author is not None and author.is_authenticated
+    proposal = _new_proposal(council, submission, submission_key, check_rate=address_hash)
+    if signed_in:
+        proposal.author_id = author.id
+        proposal.author_name = author.display_name
+    proposal.address_hash = address_hash
+    token = _store(proposal, submission_key)
+    audit.record("proposal.submitted", proposal, actor=author if signed_in else None)
+    return proposal, token
+
+
+def submit_for_resident(
+    council: Council,
+    submission: Submission,
+    *,
+    mediator: Membership,
+    received_as: ReceivedAs,
+    resident_lang: str,
+    submission_key: str,
+) -> tuple[Proposal, str]:
+    """A community mediator types in a resident's proposal (from a conversation or a paper):
+    the resident is its author and gets its tracking token; the mediator's seat is recorded,
+    and the mediator is the actor of the audit event. No rate limit per connection: the
+    mediator is signed in and accountable, and may type in a whole stack of papers."""
+    if (
+        mediator.council_id != council.id
+        or Permission.submit_for_residents not in ROLE_PERMISSIONS[mediator.role]
+        or not mediator.is_current
+    ):
+        raise DomainError(_("Only this council's community mediators can do this."))
+    if resident_lang not in council.languages and not is_language(resident_lang):
+        raise DomainError(_("Choose the language the resident wrote or spoke in."))
+    proposal = _new_proposal(council, submission, submission_key)
+    proposal.helped_by_id = mediator.id
+    proposal.received_as = ReceivedAs(received_as)
+    proposal.resident_lang = resident_lang
+    token = _store(proposal, submission_key)
+    audit.record(
+        "proposal.submitted_for_resident",
+        proposal,
+        actor=mediator.user,
+        received_as=str(proposal.received_as),
+    )
+    return proposal, token
+
+
+def _new_proposal(
+    council: Council, submission: Submission, submission_key: str, check_rate: str | None = None
+) -> Proposal:
     if (earlier := by_submission_key(submission_key)) is not None:
         raise AlreadyReceived(earlier)
     if submission.lang not in council.languages and not is_language(submission.lang):
@@ -126,17 +178,12 @@ def submit(
         raise DomainError(_("Enter a title for your proposal."))
     if not body:
         raise DomainError(_("Describe your proposal."))
-    address_hash = address_key(address)
-    _check_rate(council, address_hash)
-    token, token_hash = new_token()
+    if check_rate is not None:
+        _check_rate(council, check_rate)
     lang = submission.lang
-    signed_in = author is not None and author.is_authenticated
     proposal = Proposal(
         council=council,
-        author_id=author.id if signed_in else None,
-        author_name=(
-            author.display_name if signed_in else clean_plain(submission.author_name)[:120]
-        ),
+        author_name=clean_plain(submission.author_name)[:120],
         contact_email=submission.contact_email.strip() if submission.contact_email else "",
         contact_consent=bool(submission.contact_email) and submission.contact_consent,
         contact_locale=submission.contact_locale,
@@ -144,20 +191,24 @@ def submit(
         title=Translated.of(title, lang),
         body=Translated.of(body, lang),
         topic=Topic(submission.topic),
-        tracking_hash=token_hash,
         reference=tracking.new_reference(council),
         submission_key=submission_key,
-        address_hash=address_hash,
     )
     refresh_search_text(proposal)
+    return proposal
+
+
+def _store(proposal: Proposal, submission_key: str) -> str:
+    """Give the proposal its tracking token and store it once (a form sent twice at the same
+    moment meets the unique key)."""
+    token, proposal.tracking_hash = new_token()
     db.session.add(proposal)
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
         raise AlreadyReceived(by_submission_key(submission_key)) from None
-    audit.record("proposal.submitted", proposal, actor=author if signed_in else None)
-    return proposal, token
+    return token
 
 
 def find_by_token(token: str) -> Proposal | None:

@@ -1,7 +1,6 @@
 import logging
 import secrets
 
-import segno
 from flask import (
     Blueprint,
     abort,
@@ -15,8 +14,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from app import web
 from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
 from app.background import after_response
 from app.forms import ActionForm, AskTranslatorsForm
@@ -95,9 +95,7 @@ def writing_languages(council) -> dict[str, list[tuple[str, str]]]:
 
 def qr_code(link: str) -> Markup:
     """The link as a QR code to photograph: inline SVG, drawn on the server."""
-    svg = segno.make(link, error="m").svg_inline(scale=4, border=2)
-    label = escape(_("QR code of your tracking link"))
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S704
+    return web.qr_code(link, _("QR code of your tracking link"))
 
 
 def keep_link(council, proposal: Proposal, token: str) -> dict:

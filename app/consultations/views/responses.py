@@ -396,7 +396,7 @@ def review(slug: str, consultation_id: int, token: str):
 
 
 @bp.route("/<int:consultation_id>/paper", methods=["GET", "POST"])
-@requires(Permission.manage_consultations)
+@requires(Permission.enter_paper_answers)
 def paper(slug: str, consultation_id: int):
     """A secretary or mediator types in the sheets of a paper or workshop session, one after
     another: all questions on one form, which comes back empty for the next sheet."""
