@@ -103,3 +103,17 @@ def messages_of(notice_id: int):
         .where(OutboxMessage.notice_id == notice_id)
         .order_by(OutboxMessage.label, OutboxMessage.id)
     )
+
+
+def forget_waiting_mail(address: str) -> int:
+    """Drop what still waits for ``address`` (a person asked to be forgotten); what was sent
+    keeps only a masked address already. Returns how many messages went."""
+    waiting = db.session.scalars(
+        select(OutboxMessage).where(
+            func.lower(OutboxMessage.to_address) == address.strip().lower(),
+            OutboxMessage.state.in_([Delivery.queued, Delivery.held, Delivery.sending]),
+        )
+    ).all()
+    for message in waiting:
+        db.session.delete(message)
+    return len(waiting)

@@ -23,12 +23,12 @@ from itertools import groupby
 from flask import Flask, current_app, has_app_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, event, or_, select
+from sqlalchemy import and_, delete, event, or_, select
 
 from app.database import utcnow
 from app.extensions import db
 from app.mail import mail_enabled, mask_address
-from app.mail.models import Delivery, OutboxMessage
+from app.mail.models import Delivery, Notice, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -237,10 +237,30 @@ def release_digests(now: datetime) -> int:
     return count
 
 
+#: How long the delivery report keeps a message that has gone (subject, day, masked address).
+KEPT = timedelta(days=90)
+
+
+def forget_old(now: datetime) -> None:
+    """Delivery records older than ``KEPT`` go, and notices left with none."""
+    gone = [Delivery.sent, Delivery.digested, Delivery.bounced, Delivery.failed]
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.state.in_(gone), OutboxMessage.created_at < now - KEPT
+        )
+    )
+    db.session.execute(
+        delete(Notice).where(
+            Notice.created_at < now - KEPT,
+            ~select(OutboxMessage.id).where(OutboxMessage.notice_id == Notice.id).exists(),
+        )
+    )
+
+
 def run_round(now: datetime | None = None) -> Round:
     """Everything the sender does once: periodic work, then deliver until nothing is due."""
     now = now or utcnow()
-    for job in [release_digests, *PERIODIC]:
+    for job in [release_digests, forget_old, *PERIODIC]:
         try:
             job(now)
             db.session.commit()

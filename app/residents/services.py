@@ -15,6 +15,7 @@ from app.councils.models import Council, Membership
 from app.database import utcnow
 from app.errors import DomainError
 from app.extensions import db
+from app.mail.outbox import forget_waiting_mail
 from app.proposals.models import EmailRequest, EmailSupport, Endorsement, Proposal
 from app.proposals.tracking import format_reference
 from app.residents.models import DeletionRequest
@@ -109,6 +110,9 @@ def complete_deletion(request: DeletionRequest, *, actor) -> str:
     proposal = request.proposal
     outcome = "deleted"
     if proposal is not None:
+        if proposal.contact_email:
+            # Emails still waiting for them carry the address: they go too.
+            forget_waiting_mail(proposal.contact_email)
         db.session.execute(delete(EmailRequest).where(EmailRequest.proposal_id == proposal.id))
         db.session.execute(delete(EmailSupport).where(EmailSupport.proposal_id == proposal.id))
         if keeps_public_text(proposal):

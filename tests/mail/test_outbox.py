@@ -172,3 +172,20 @@ def test_the_outbox_commands_say_what_waits_and_send_it(app, mail_server):
     assert "Waiting: 1" in runner.invoke(args=["outbox", "status"]).output
     assert "Sent: 1" in runner.invoke(args=["outbox", "send"]).output
     assert "Waiting: 0" in runner.invoke(args=["outbox", "status"]).output
+
+
+def test_delivery_records_are_kept_ninety_days(app, mail_server):
+    from app.mail.models import Notice
+    from app.mail.sender import KEPT, forget_old
+
+    queue_email("amina@example.org", "Old news", "…")
+    queue_email("karim@example.org", "Waiting", "…")
+    db.session.commit()
+    deliver_due()
+    old, waiting = messages()
+    waiting.state = Delivery.queued  # the server never took it
+    db.session.commit()
+    forget_old(utcnow() + KEPT + timedelta(days=1))
+    db.session.commit()
+    assert [m.subject for m in messages()] == ["Waiting"]
+    assert db.session.scalars(select(Notice)).all() == []

@@ -230,3 +230,21 @@ def test_the_secretary_reaches_the_requests_from_the_review_queue(app, council, 
     sign_in(client, "secretary@a.example")
     queue = client.get("/councils/council-a/proposals/review").get_data(as_text=True)
     assert "/councils/council-a/data-requests" in queue
+
+
+def test_mail_still_waiting_for_the_resident_goes_with_their_data(app, council, secretary):
+    from app.mail.models import OutboxMessage
+    from tests.mail.conftest import free_port
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens
+    proposal, token = submit(council)
+    services.change_state(proposal, ProposalState.accepted, actor=secretary)
+    db.session.commit()
+    client = app.test_client()
+    ask_for_deletion(client, token)
+    waiting = db.session.scalars(select(OutboxMessage.to_address)).all()
+    assert "hana@example.org" in waiting
+    request = db.session.scalar(select(DeletionRequest))
+    complete(app, request.id)
+    db.session.expire_all()
+    assert "hana@example.org" not in db.session.scalars(select(OutboxMessage.to_address)).all()
