@@ -52,6 +52,7 @@ PUBLIC_PAGES = [
     "/help/membership",
     "/privacy",
     "/accessibility",
+    "/councils/demo-city/follow",
 ]
 MEMBER_PAGES = [
     "/start",
@@ -105,6 +106,7 @@ SECRETARY_PAGES = [
     "/councils/demo-city/polls/{open_poll}/open",
     "/councils/demo-city/meetings/{today}/items/{decision_item}/polls/new",
     "/councils/demo-city/flyers",
+    "/councils/demo-city/notices",
 ]
 TRANSLATOR_PAGES = [
     "/councils/demo-city",

@@ -42,7 +42,8 @@ def test_a_resident_follows_the_council_by_email_on_a_phone(new_page, words, mai
     assert axe_violations(checked) == []
 
     page.get_by_role("button", name=ar("Follow"), exact=True).click()  # nothing typed
-    expect(page.get_by_role("alert")).to_contain_text(ar("Enter an email address."))
+    summary = page.get_by_role("alert", name=ar("There is a problem"))
+    expect(summary).to_contain_text(ar("Enter an email address."))
     page.get_by_label(ar("Email address")).fill("layla@example.org")
     page.get_by_label(ar("One email a week with all notices")).check()
     page.get_by_label(ar("Each notice as it happens")).check()
@@ -61,7 +62,7 @@ def test_a_resident_follows_the_council_by_email_on_a_phone(new_page, words, mai
     publish_a_meeting(live_app, "Evening session on housing")
     news = mailbox.wait_for("layla@example.org", count=2)
     assert news["Subject"] == ar("Meeting: %(title)s", title="Evening session on housing")
-    text = news.get_content()
+    text = news.get_body(("plain",)).get_content()
     assert ar("You receive this because you follow %(council)s.", council="")[:8] in text
     stop = next(line for line in text.splitlines() if "/unsubscribe/" in line).split()[-1]
 
