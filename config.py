@@ -110,6 +110,8 @@ class Config:
     #: Tracking links sent again, and addresses to confirm, per address and per proposal hourly.
     LINK_EMAILS_PER_ADDRESS = 3
     LINK_EMAILS_PER_PROPOSAL = 3
+    #: Links to confirm following a council, per council and hour (one per address a quarter).
+    FOLLOW_LINKS_PER_HOUR = 60
     EMAIL_LINK_LIFETIME = timedelta(hours=48)
     #: Days a council is said to take to answer a proposal until it has answered a few (then
     #: the median of its own answers is said).

@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import audit
 from app.accounts.models import NoticeFrequency, User
@@ -92,12 +92,31 @@ def address_hash(address: str) -> str:
     return keyed_hash("follower", address.strip().lower())
 
 
-def follow(council: Council, address: str, locale: str, weekly: bool, token: str) -> Follower:
-    """Start (or start again) following ``council``; counted once the link is opened. An
-    address that follows already gets a new link and its choices are updated."""
+#: An address gets one confirmation link per this long (a form cannot flood someone's inbox).
+FOLLOW_LINK_PAUSE = timedelta(minutes=15)
+
+
+def follow(
+    council: Council, address: str, locale: str, weekly: bool, token: str
+) -> Follower | None:
+    """Start (or start again) following ``council``; counted once the link is opened.
+    Returns the follow whose link to send, or None when this address had one a moment ago
+    (the page says the same either way). A confirmed follow keeps its language and
+    frequency: anyone can type someone else's address."""
     address = clean_plain(address).strip()
     if "@" not in address:
         raise DomainError(_("Enter an email address, like name@example.org."))
+    now = utcnow()
+    recent = now + FOLLOW_LINK_LIFETIME - timedelta(hours=1)
+    asked = db.session.scalar(
+        select(func.count())
+        .select_from(Follower)
+        .where(Follower.council_id == council.id, Follower.token_expires_at > recent)
+    )
+    if (asked or 0) >= current_app.config["FOLLOW_LINKS_PER_HOUR"]:
+        raise DomainError(
+            _("Many people asked to follow the council in the last hour: try again later.")
+        )
     follower = db.session.scalar(
         select(Follower).where(
             Follower.council_id == council.id, Follower.address_hash == address_hash(address)
@@ -106,12 +125,13 @@ def follow(council: Council, address: str, locale: str, weekly: bool, token: str
     if follower is None:
         follower = Follower(council=council, address=address, address_hash=address_hash(address))
         db.session.add(follower)
+    elif (follower.token_expires_at or now) > now + FOLLOW_LINK_LIFETIME - FOLLOW_LINK_PAUSE:
+        return None
     if follower.confirmed_at is None:
-        # A confirmed follow keeps its choices: anyone can type someone else's address.
         follower.locale = locale
         follower.weekly = weekly
     follower.token_hash = hash_token(token)
-    follower.token_expires_at = utcnow() + FOLLOW_LINK_LIFETIME
+    follower.token_expires_at = now + FOLLOW_LINK_LIFETIME
     return follower
 
 

@@ -347,14 +347,15 @@ def follow(slug: str):
         locale = current_locale()
         link = external_url("councils.confirm_follow", token=token)
         with action(form) as done:
-            notices.follow(council, form.email.data, locale, form.frequency.data == "weekly", token)
-            with force_locale(locale):
-                queue_email(
-                    form.email.data,
-                    _("Confirm that you follow %(council)s", council=council.name.shown().text),
-                    render_template("councils/email/follow.txt", council=council, link=link),
-                    locale=locale,
-                )
+            weekly = form.frequency.data == "weekly"
+            if notices.follow(council, form.email.data, locale, weekly, token):
+                with force_locale(locale):
+                    queue_email(
+                        form.email.data,
+                        _("Confirm that you follow %(council)s", council=council.name.shown().text),
+                        render_template("councils/email/follow.txt", council=council, link=link),
+                        locale=locale,
+                    )
         if done:
             return redirect(url_for("councils.follow_sent", slug=slug))
     return render_template("councils/follow.html", council=council, form=form)

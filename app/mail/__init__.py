@@ -8,6 +8,7 @@ them; a recipient who chose the weekly digest gets them in one email a week.
 """
 
 import base64
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session
 from app.database import utcnow
 from app.extensions import db
 from app.mail.models import Delivery, Notice, OutboxMessage
+
+log = logging.getLogger(__name__)
 
 
 def mail_enabled() -> bool:
@@ -161,7 +164,12 @@ def _notices_before_commit(session: Session) -> None:
         return
     for action, target, details in trail:
         for handler in NOTICE_HANDLERS.get(action, ()):
-            handler(action, target, details)
+            try:
+                with session.begin_nested():
+                    handler(action, target, details)
+            except Exception:
+                # The change itself is saved; a notice that cannot be written is logged.
+                log.exception("Notice for %s could not be queued", action)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -307,3 +307,24 @@ def test_secretaries_see_whether_each_notice_arrived(
     member = app.test_client()
     sign_in(member, "amal@example.org")
     assert member.get(f"/councils/{council.slug}/notices").status_code == 403
+
+
+def test_the_follow_form_cannot_flood_an_inbox(app, mail_server, make_council):
+    council = make_council()
+    app.config["FOLLOW_LINKS_PER_HOUR"] = 3
+    client = app.test_client()
+    page = f"/councils/{council.slug}/follow"
+
+    def ask(address):
+        return post(client, page, {"email": address, "frequency": "immediate"}, page=page)
+
+    assert ask("victim@example.org").status_code == 302
+    assert ask("victim@example.org").status_code == 302  # the same page…
+    assert len(mail_server.inbox.to("victim@example.org")) == 1  # …and no second email
+    ask("one@example.org")
+    ask("two@example.org")
+    refused = ask("three@example.org")
+    assert refused.status_code == 200
+    assert "try again later" in refused.get_data(as_text=True)
+    assert mail_server.inbox.to("three@example.org") == []
+    assert 'value="three@example.org"' in refused.get_data(as_text=True)  # nothing lost
