@@ -49,6 +49,7 @@ NOT_ARCHIVED = {
     "voting.decisions_atom": "a feed of decisions to come",
     "accounts.sign_in_page": "signing in",
     "responses.start": "a form: answering a consultation",
+    "councils.follow": "a form: following the council by email",
 }
 HOME = "site.home"
 
