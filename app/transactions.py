@@ -35,12 +35,15 @@ class Outcome:
 
 
 @contextmanager
-def action(form=None, *, keep_changes_on_error: bool = False) -> Iterator[Outcome]:
+def action(
+    form=None, *, keep_changes_on_error: bool = False, refusal: str = "error"
+) -> Iterator[Outcome]:
     """Commit what the block did, or roll it back on a ``DomainError`` and tell the person.
 
     The message goes to ``form`` (shown above its fields) or, without a form, to a notice on
     the next page. ``keep_changes_on_error`` commits even a refusal: a failed sign-in counts
-    towards the throttle."""
+    towards the throttle. ``refusal`` is the notice's kind: "refusal" for an answer the
+    person must hear first (a vote not recorded), shown as a focused panel."""
     outcome = Outcome()
     try:
         yield outcome
@@ -55,7 +58,7 @@ def action(form=None, *, keep_changes_on_error: bool = False) -> Iterator[Outcom
         if form is not None:
             form.form_errors.append(outcome.error)
         else:
-            flash(outcome.error, "error")
+            flash(outcome.error, refusal)
     else:
         commit_keeping_loaded()
         outcome.done = True

@@ -170,6 +170,12 @@ def page_language(page) -> str:
     return page.evaluate("document.documentElement.lang").replace("-", "_")
 
 
+def receipt(page, message: str | re.Pattern):
+    """The panel that says what became of what the person just did (a vote recorded, or
+    refused): the first thing on the page, which has the focus."""
+    return page.locator("[data-receipt]").filter(has_text=message)
+
+
 def status(page, message: str | re.Pattern):
     """The polite announcement (a flashed notice, for example) that says `message`."""
     return page.get_by_role("status").filter(has_text=message)

@@ -8,7 +8,7 @@ from app.councils import services as councils
 from app.demo import DEMO_PASSWORD, demo_council
 from app.extensions import db
 from app.voting.models import MajorityRule, PollMethod
-from e2e.conftest import ARTIFACTS, PHONE, status
+from e2e.conftest import ARTIFACTS, PHONE, receipt, status
 
 FIRST_SCREEN = PHONE["height"]
 
@@ -94,7 +94,7 @@ def test_after_voting_each_poll_says_so_and_the_confirm_page_does_not_offer_it_a
     main.get_by_role("button", name=no, exact=True).click()
     main.get_by_role("button", name=uk("Confirm my vote: %(choice)s", choice=no)).click()
     expect(
-        status(page, uk.pattern("Your vote was recorded at %(time)s. It is final."))
+        receipt(page, uk.pattern("Your vote was recorded at %(time)s. It is final."))
     ).to_be_visible()
     # A roll call: the member sees their own choice; and the next vote to cast.
     expect(main.get_by_text(uk("You voted: %(choice)s", choice=no))).to_be_visible()
@@ -121,7 +121,7 @@ def test_after_voting_each_poll_says_so_and_the_confirm_page_does_not_offer_it_a
     main.get_by_role("button", name=yes, exact=True).click()
     main.get_by_role("button", name=uk("Confirm my vote: %(choice)s", choice=yes)).click()
     expect(
-        status(page, uk.pattern("Your vote was recorded at %(time)s. It is final."))
+        receipt(page, uk.pattern("Your vote was recorded at %(time)s. It is final."))
     ).to_be_visible()
     page.goto(demo.meeting_url("today"))
     expect(

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from e2e.conftest import DESKTOP, PHONE, axe_violations, status
+from e2e.conftest import DESKTOP, PHONE, axe_violations, receipt, status
 
 
 def test_member_votes_on_a_phone_without_javascript(new_page, sign_in, words, demo):
@@ -24,7 +24,10 @@ def test_member_votes_on_a_phone_without_javascript(new_page, sign_in, words, de
     expect(main.get_by_text(ar("You are voting: %(choice)s", choice=yes))).to_be_visible()
     main.get_by_role("button", name=ar("Confirm my vote: %(choice)s", choice=yes)).click()
     recorded = ar.pattern("Your vote was recorded at %(time)s. It is final.")
-    expect(status(page, recorded)).to_be_visible()
+    expect(receipt(page, recorded)).to_be_visible()
+    # Heard first: the receipt has the focus, and the page's title says it.
+    expect(receipt(page, recorded)).to_be_focused()
+    expect(page).to_have_title(recorded)
     # Final: no second vote.
     expect(main.get_by_text(ar("You have voted. Your vote is final."))).to_be_visible()
     expect(main.get_by_role("button")).to_have_count(0)
@@ -56,7 +59,7 @@ def test_page_notices_a_vote_opening_then_member_votes_with_javascript(
     expect(member.get_by_text(en("You are voting: %(choice)s", choice=no))).to_be_visible()
     member.get_by_role("button", name=en("Confirm my vote: %(choice)s", choice=no)).click()
     recorded = en.pattern("Your vote was recorded at %(time)s. It is final.")
-    expect(status(member, recorded)).to_be_visible()
+    expect(receipt(member, recorded)).to_be_visible()
 
     projector = new_page(DESKTOP)
     projector.goto(projector_url)

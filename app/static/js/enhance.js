@@ -3,8 +3,8 @@ document.documentElement.classList.add("js");
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    var summary = document.querySelector("[data-error-summary]");
-    if (summary) summary.focus();
+    var first = document.querySelector("[data-receipt], [data-error-summary]");
+    if (first) first.focus();
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
@@ -28,22 +28,46 @@ document.documentElement.classList.add("js");
   }, 5000);
 })();
 
-// Polls: follow a vote live (every 2 s). The count updates in place; when the vote opens or
-// closes, the page reloads to show the voting buttons or the result.
+// Polls: follow a vote live (every 2 s). The count updates in place, silently; what matters
+// (the vote opened, closed, everyone voted) is said once, with a link to the vote as it is
+// now. The page never reloads under the reader; the projector, which nobody reads with a
+// screen reader, does reload. A finished vote stops asking.
 (function () {
   "use strict";
   var box = document.querySelector("[data-poll-status]");
   if (!box || !window.fetch) return;
   var state = box.getAttribute("data-poll-state");
-  window.setInterval(function () {
+  if (state === "closed" || state === "published") return;
+  var notice = document.querySelector("[data-poll-announce]");
+  var everyone = false;
+  function say(key) {
+    var link = document.createElement("a");
+    link.href = window.location.pathname;
+    link.textContent = notice.getAttribute("data-link-text");
+    var text = document.createElement("p");
+    text.textContent = notice.getAttribute(key) + " ";
+    text.appendChild(link);
+    notice.replaceChildren(text);
+  }
+  var timer = window.setInterval(function () {
     fetch(box.getAttribute("data-poll-status"), { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data) return;
-        if (data.state !== state) { window.location.reload(); return; }
         document.querySelectorAll(".ballot-count").forEach(function (count) {
           if (count.textContent.trim() !== data.text) count.textContent = data.text;
         });
+        if (data.state === state) {
+          if (notice && state === "open" && !everyone && data.entitled && data.ballots >= data.entitled) {
+            everyone = true;
+            say("data-all-text");
+          }
+          return;
+        }
+        if (!notice) { window.location.reload(); return; }
+        state = data.state;
+        say(state === "open" ? "data-opened-text" : "data-closed-text");
+        if (state !== "open") window.clearInterval(timer);
       })
       .catch(function () {});
   }, 2000);

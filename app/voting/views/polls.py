@@ -219,13 +219,14 @@ def vote(slug: str, poll_id: int):
         return redirect(url)
     poll.option_keys  # noqa: B018 - loaded now, outside the write lock
     begin_writing()
-    with action() as done:
+    with action(refusal="refusal") as done:
         services.cast_vote(poll, membership, form.choice.data, actor=current_user)
         # Everything the answer needs is ready before the commit, so nothing is read again.
         recorded = format_local(utcnow(), poll.council.timezone, "medium", "time")
         message = _("Your vote was recorded at %(time)s. It is final.", time=recorded)
     if done:
-        flash(message, "success")
+        # The receipt: the first thing the page says, with focus on it and in its title.
+        flash(message, "receipt")
     return redirect(url)
 
 
