@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from e2e.conftest import DESKTOP, PHONE, axe_violations, receipt, status
+from e2e.conftest import DESKTOP, PHONE, axe_violations, receipt
 
 
 def test_member_votes_on_a_phone_without_javascript(new_page, sign_in, words, demo):

@@ -73,6 +73,8 @@ def test_member_votes_in_two_steps_and_gets_a_receipt(app, world):
     )
     html = response.get_data(as_text=True)
     assert "Your vote was recorded at" in html and "You have voted" in html
+    assert re.search(r"<title>Your vote was recorded at [^<]*\. It is final\. – ", html)
+    assert html.index("data-receipt") < html.index("<h1")
     assert services.stored_choices(poll) == ["no"]
     # Back to the confirmation: nothing is pending any more, the vote shows as it stands.
     back = client.get(poll_url(poll, "/confirm"), follow_redirects=True)
@@ -121,7 +123,11 @@ def test_a_vote_after_close_is_refused(app, world):
         data={"csrf_token": token, "choice": "yes"},
         follow_redirects=True,
     )
-    assert "This vote is not open" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    # Heard first: a focused panel before the page's own heading, and the title says it.
+    refusal = re.search(r"<div class=\"panel panel--refusal\" tabindex=\"-1\" autofocus", html)
+    assert refusal and refusal.start() < html.index("<h1")
+    assert "<title>This vote is not open: your vote was not recorded. – " in html
     assert services.ballot_count(world["poll"]) == 0
 
 

@@ -31,14 +31,14 @@ document.documentElement.classList.add("js");
 // Polls: follow a vote live (every 2 s). The count updates in place, silently; what matters
 // (the vote opened, closed, everyone voted) is said once, with a link to the vote as it is
 // now. The page never reloads under the reader; the projector, which nobody reads with a
-// screen reader, does reload. A finished vote stops asking.
+// screen reader, does reload, until the result is published. A finished vote stops asking.
 (function () {
   "use strict";
   var box = document.querySelector("[data-poll-status]");
   if (!box || !window.fetch) return;
   var state = box.getAttribute("data-poll-state");
-  if (state === "closed" || state === "published") return;
   var notice = document.querySelector("[data-poll-announce]");
+  if (state === "published" || (state === "closed" && notice)) return;
   var everyone = false;
   function say(key) {
     var link = document.createElement("a");
