@@ -179,11 +179,11 @@ async def exchange(port: int, request: str, body: bytes = b"") -> tuple[int, dic
 
 def verdict(page: str, double_tap: bool) -> str:
     """What the member reads after voting: their receipt, or a refusal."""
-    if "notice--error" in page:
+    if "panel--refusal" in page or "notice--error" in page:
         # The second of a double tap is told "you have already voted": expected, not an error.
         if double_tap and "already voted" in page:
             return "already_voted"
-        message = re.search(r"notice--error[^>]*>(.*?)<", page, re.S)
+        message = re.search(r"(?:panel--refusal|notice--error)[^>]*>(?:\s*<[^>]+>)*([^<]*)<", page)
         print("error shown:", message.group(1).strip() if message else "?", file=sys.stderr)
         return "error"
     return "voted" if "You have voted" in page else "error"
