@@ -32,6 +32,7 @@ from app.meetings.models import ItemKind, Meeting
 from app.proposals.models import Proposal, ProposalState
 from app.voting.models import Poll, PollMethod
 from config import TestConfig
+from tests.conftest import Inbox
 from tests.helpers import worker_database
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -307,15 +308,8 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-class Mailbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        from email import message_from_bytes, policy
-
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
+class Mailbox(Inbox):
+    """The tests' SMTP inbox, read while a live server sends to it."""
 
     def wait_for(self, address: str, count: int = 1, timeout: float = 15):
         """The `count`-th message to `address`, once the live server has sent it."""

@@ -15,7 +15,7 @@ import os
 import smtplib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from itertools import groupby
@@ -48,7 +48,6 @@ class Round:
     sent: int = 0
     retried: int = 0
     refused: int = 0
-    errors: list[str] = field(default_factory=list)
 
     @property
     def handled(self) -> int:
@@ -146,8 +145,6 @@ def _record(outcomes: dict, now: datetime, result: Round) -> None:
             message.state = Delivery.queued
             message.due_at = now + BACKOFF[message.attempts - 1]
             result.retried += 1
-        if reason:
-            result.errors.append(reason)
     db.session.commit()
 
 
