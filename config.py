@@ -18,6 +18,8 @@ CONSULTA_OPERATOR_NAME  who runs this site (a city, an association), named in ev
 CONSULTA_OPERATOR_CONTACT  how to reach the operator: an email address (shown as a link) or a
                   postal address, for privacy requests and accessibility barriers.
 CONSULTA_FUNDER_NOTE  a funder's acknowledgement, shown as written in every page's footer.
+CONSULTA_SERVER_TIMING  1 adds a Server-Timing header to every answer: time spent in the app
+                  and SQL statements run (for bench/pages.py; off by default).
 """
 
 import os
@@ -83,6 +85,8 @@ class Config:
     #: for due messages this often, and at once after a request queued one.
     OUTBOX_SENDER = env_flag("CONSULTA_OUTBOX_SENDER", True)
     OUTBOX_POLL_SECONDS = 15
+    #: Server-Timing on every answer (app.timing): what benchmarks and statement counts read.
+    SERVER_TIMING = env_flag("CONSULTA_SERVER_TIMING")
 
     #: A LibreTranslate-compatible service for draft translations of user content (off if empty).
     TRANSLATION_API_URL = os.environ.get("TRANSLATION_API_URL", "")
@@ -140,6 +144,8 @@ class TestConfig(Config):
     TESTING = True
     # Tests deliver the outbox themselves, when they choose (tests/conftest.py).
     OUTBOX_SENDER = False
+    # Tests count the SQL statements a page runs (tests/test_statements.py).
+    SERVER_TIMING = True
     SECRET_KEY = "test-secret-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = None  # the test fixture decides
     BASE_URL = "https://consulta.test"

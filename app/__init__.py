@@ -32,7 +32,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         database_file = Path(app.instance_path) / "consulta.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"
 
-    from app import cleaning, database, errors, web  # noqa: F401 - cleaning listens
+    from app import cleaning, database, errors, timing, web  # noqa: F401 - cleaning listens
     from app.background import Background
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
@@ -45,6 +45,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     db.init_app(app)
     database.init_app(app, db)
+    timing.init_app(app, db)
     migrate.init_app(app, db)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

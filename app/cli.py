@@ -1,5 +1,5 @@
-"""Commands: flask --app wsgi seed-demo | create-admin | translate … | backup | restore |
-export | archive"""
+"""Commands: flask --app wsgi seed-demo | seed-scale | create-admin | translate … | backup |
+restore | export | archive | outbox"""
 
 import getpass
 import re
@@ -21,6 +21,7 @@ POT = TRANSLATIONS / "messages.pot"
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_scale_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(translate)
     app.cli.add_command(backup_command)
@@ -47,6 +48,31 @@ def seed_demo_command(if_empty: bool) -> None:
         "For a real council, start without it: stop the server, delete the database "
         "(instance/consulta.db) and run: DEMO=0 make run"
     )
+
+
+@click.command("seed-scale")
+@click.option("--proposals", default=10_000, show_default=True, help="Proposals to add.")
+@click.option("--meetings", default=500, show_default=True, help="Meetings to add.")
+@click.option("--members", default=200, show_default=True, help="Voting members to add.")
+def seed_scale_command(proposals: int, meetings: int, members: int) -> None:
+    """Grow the demo council to years of work, to measure pages at scale (never in production:
+    the added accounts have the demo password)."""
+    import time
+
+    from app.councils.models import Council
+    from app.demo import seed_demo
+    from app.demo.scale import Sizes, demo_council, grow
+
+    started = time.monotonic()
+    if demo_council() is None:
+        if db.session.scalar(select(Council.id).limit(1)) is not None:
+            raise click.ClickException("This database has councils but not the demo's.")
+        seed_demo()
+        db.session.commit()
+    added = grow(Sizes(proposals, meetings, members), report=lambda line: click.echo(f"… {line}"))
+    db.session.commit()
+    click.echo(", ".join(f"{name}: {count:,}" for name, count in sorted(added.items())))
+    click.echo(f"Done in {time.monotonic() - started:.0f} s.")
 
 
 @click.command("create-admin")
