@@ -38,7 +38,7 @@ from app.proposals import services as proposals
 from app.proposals.models import ProposalState
 from app.text import clean_plain
 from app.transactions import after_commit
-from app.voting import seal, tally
+from app.voting import members, seal, tally
 from app.voting.models import (
     Ballot,
     Entitlement,
@@ -384,7 +384,7 @@ def close_poll(poll: Poll, *, actor=None) -> tally.Result:
 
 
 def open_polls(meeting: Meeting) -> list[Poll]:
-    return [poll for item in meeting.items for poll in item.polls if poll.state is P.open]
+    return members.open_polls([meeting])
 
 
 def close_meeting(meeting: Meeting, *, actor=None, close_open_votes: bool = False) -> None:
