@@ -53,6 +53,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     web.init_app(app)
     errors.init_app(app, db)
     Background(app)
+    database.keep_statistics(app, db)
     sender = Sender(app)
     app.before_request(sender.start)
 

@@ -1,4 +1,5 @@
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,17 @@ def test_the_number_of_proxies_is_configured_not_guessed(tmp_path, monkeypatch):
     assert not isinstance(create_app(Direct).wsgi_app, ProxyFix)
     proxied = create_app(BehindOneProxy).wsgi_app
     assert isinstance(proxied, ProxyFix) and proxied.x_for == 1
+
+
+def test_sqlite_planner_statistics_are_kept_in_the_background(app, client, monkeypatch):
+    from app import database
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
+    monkeypatch.setattr(database, "OPTIMIZE_EVERY", timedelta(0))
+    tables = "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    assert db.session.scalar(text(tables)) == 0
+    client.get("/")
+    app.extensions["background"].wait()
+    db.session.rollback()  # a new snapshot of the file
+    assert db.session.scalar(text(tables)) == 1

@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, bindparam, select
+from sqlalchemy import ForeignKey, Index, Select, String, Text, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from app.auth import Permission
@@ -88,7 +88,12 @@ PUBLIC_STATES = frozenset(
 
 class Proposal(Model):
     __tablename__ = "proposals"
-    __table_args__ = (UniqueConstraint("council_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("council_id", "reference"),
+        # The public list, newest first, walked in this index: a page's offset, the count
+        # and the filters by state, topic and language are read from it, not from the rows.
+        Index("ix_proposals_listing", "council_id", "created_at", "id", "state", "topic", "lang"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)

@@ -114,7 +114,7 @@ def proposals(slug: str):
     council = current_council()
     form = FilterForm(request.args)
     filters = services.Filters(**form.filters())
-    page = paginate(services.public_proposals(council, filters), per_page=PER_PAGE)
+    page = paginate(services.public_proposals(council, filters), per_page=PER_PAGE, by_key=True)
     return render_template(
         "proposals/list.html",
         council=council,
