@@ -15,7 +15,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from flask import g, request
+from flask import g, has_app_context, request
+from flask_babel import get_locale
 from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -131,7 +132,15 @@ class LabelledEnum(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(self.labels()[self])
+        """The title in the reader's language, translated once per request and language (a
+        list of two hundred members asks for the same few titles two hundred times)."""
+        if not has_app_context():
+            return str(self.labels()[self])
+        key = (type(self), self.value, str(get_locale()))
+        cache = g.setdefault("labels", {})
+        if key not in cache:
+            cache[key] = str(self.labels()[self])
+        return cache[key]
 
     @classmethod
     def labels(cls) -> dict:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import QueryableAttribute, aliased, contains_eager, selectin
 from app.audit import AuditEvent
 from app.councils.models import Council, Membership
 from app.extensions import db
-from app.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingState
+from app.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingState, Presence
 from app.minutes.models import Minutes, MinutesState
 from app.proposals.models import PUBLIC_STATES, Proposal, ProposalEvent, ProposalState
 from app.voting.models import Ballot, Outcome, Poll, PollMethod, PollState
@@ -146,7 +146,6 @@ def meetings(council: Council) -> Select:
         .options(
             selectinload(Meeting.items).options(*ITEM_LOADING),
             selectinload(Meeting.documents),
-            selectinload(Meeting.attendances).selectinload(Attendance.membership),
         )
     )
 
@@ -287,8 +286,11 @@ class Public:
     listed_users: set[int] = field(default_factory=set)
     #: Published minutes by meeting id.
     minutes: dict[int, Minutes] = field(default_factory=dict)
-    #: The ballots of roll-call votes whose results are published, by poll id.
-    ballots: dict[int, list[Ballot]] = field(default_factory=lambda: defaultdict(list))
+    #: Who voted what in roll-call votes whose results are published, by poll id: (user id,
+    #: choice) of the members named in public.
+    ballots: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    #: The members named in public who attended each closed meeting, by meeting id.
+    participants: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     #: The latest change the audit trail records for each agenda item (``AGENDA_ITEM``).
     item_changes: dict[int, datetime] = field(default_factory=dict)
 
@@ -296,8 +298,10 @@ class Public:
 def public_context(
     council: Council, meetings: Sequence[Meeting] = (), items: Sequence[AgendaItem] = ()
 ) -> Public:
-    """The listed people of ``council``, and the minutes, roll calls and latest changes of
-    these meetings and items: four statements, however many records the page holds."""
+    """The listed people of ``council``, and the minutes, participants, roll calls and latest
+    changes of these meetings and items: five statements, however many records the page
+    holds. Participants and ballots are read as ids, not records: a page of meetings names
+    thousands of them."""
     public = Public(council)
     public.listed_users = set(
         db.session.scalars(
@@ -323,13 +327,27 @@ def public_context(
         if p.method is PollMethod.named and p.state is PollState.published
     ]
     if roll_calls:
-        for ballot in db.session.scalars(
-            select(Ballot)
-            .where(Ballot.poll_id.in_(roll_calls))
+        for poll_id, user_id, choice in db.session.execute(
+            select(Ballot.poll_id, Membership.user_id, Ballot.choice)
+            .join(Ballot.membership)
+            .where(Ballot.poll_id.in_(roll_calls), Membership.listed.is_(True))
             .order_by(Ballot.id)
-            .options(selectinload(Ballot.membership))
         ):
-            public.ballots[ballot.poll_id].append(ballot)
+            public.ballots[poll_id].append((user_id, choice))
+    closed = [m.id for m in meetings if m.state is MeetingState.closed]
+    if closed:
+        for meeting_id, user_id in db.session.execute(
+            select(Attendance.meeting_id, Membership.user_id)
+            .join(Attendance.membership)
+            .where(
+                Attendance.meeting_id.in_(closed),
+                Attendance.presence == Presence.present,
+                Membership.listed.is_(True),
+            )
+            .distinct()
+            .order_by(Attendance.meeting_id, Membership.user_id)
+        ):
+            public.participants[meeting_id].append(user_id)
     return public
 
 

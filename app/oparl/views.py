@@ -27,6 +27,8 @@ from app.web import paginate, stateless
 
 bp = Blueprint("oparl", __name__, url_prefix="/oparl/v1")
 PER_PAGE = 100
+#: A meeting carries its agenda, its participants and its roll calls: fewer fit in a page.
+MEETINGS_PER_PAGE = 10
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 
 
@@ -82,12 +84,13 @@ def page_url(number: int) -> str:
     return external_url(request.endpoint or "", **(request.view_args or {}), **kept, page=number)
 
 
-def listing(statement, kind: Kind | None, serialize):
+def listing(statement, kind: Kind | None, serialize, per_page: int | None = None):
     """One page of a list, as OParl wraps it: ``data``, ``pagination``, ``links``."""
+    per_page = per_page or PER_PAGE
     filters = requested_filters()
     if kind is not None:
         statement = kind.filtered(statement, filters)
-    page = paginate(statement, per_page=PER_PAGE)
+    page = paginate(statement, per_page=per_page)
     pages = max(page.pages, 1)
     links = {"first": page_url(1), "last": page_url(pages), "self": page_url(page.page)}
     if page.has_prev:
@@ -99,7 +102,7 @@ def listing(statement, kind: Kind | None, serialize):
             "data": serialize(list(page.items)),
             "pagination": {
                 "totalElements": page.total,
-                "elementsPerPage": PER_PAGE,
+                "elementsPerPage": per_page,
                 "currentPage": page.page,
                 "totalPages": pages,
             },
@@ -224,7 +227,7 @@ def meetings(slug: str):
         public = queries.public_context(council, meetings=found)
         return [objects.meeting(m, public) for m in found]
 
-    return listing(queries.meetings(council), queries.MEETING, serialize)
+    return listing(queries.meetings(council), queries.MEETING, serialize, MEETINGS_PER_PAGE)
 
 
 @bp.get("/bodies/<slug>/meetings/<int:meeting_id>")

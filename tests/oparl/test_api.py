@@ -210,7 +210,7 @@ def test_a_signed_in_officer_reads_what_everyone_reads_and_gets_no_cookie(
 def test_lists_are_paged_with_links_that_keep_the_filters(
     app, client, monkeypatch, make_council, make_meeting
 ):
-    monkeypatch.setattr(oparl_views, "PER_PAGE", 2)
+    monkeypatch.setattr(oparl_views, "MEETINGS_PER_PAGE", 2)
     council = make_council("Council A")
     for day in range(5):
         make_meeting(council, title=f"Meeting {day}", items=["Parks"], publish=True, days=day + 1)

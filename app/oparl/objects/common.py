@@ -1,5 +1,6 @@
 """What every OParl object shares: its type, id, dates and texts in every language."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from app.i18n import Translated, bcp47
@@ -21,6 +22,14 @@ def latest(*moments: datetime | None) -> datetime:
 
 def url(endpoint: str, **values) -> str:
     return external_url(f"oparl.{endpoint}", **values)
+
+
+def ids_url(endpoint: str, name: str, **values) -> Callable[[int], str]:
+    """``url`` for many records of one kind: the address is built once, each record's id put
+    in its place (a page of meetings names thousands of people)."""
+    marker = 2**31 - 1
+    before, after = url(endpoint, **values, **{name: marker}).rsplit(str(marker), 1)
+    return lambda record_id: f"{before}{record_id}{after}"
 
 
 def new(kind: str, id: str, *, created: datetime, modified: datetime, **fields) -> dict:

@@ -1,9 +1,18 @@
 """Meetings, their agendas, votes and hands counted, documents and minutes."""
 
 from app.i18n import Translated
-from app.meetings.models import AgendaItem, Document, Meeting, MeetingState, Presence
+from app.meetings.models import AgendaItem, Document, Meeting, MeetingState
 from app.minutes.models import Minutes
-from app.oparl.objects.common import deleted, language, latest, new, stamp, url, with_texts
+from app.oparl.objects.common import (
+    deleted,
+    ids_url,
+    language,
+    latest,
+    new,
+    stamp,
+    url,
+    with_texts,
+)
 from app.oparl.queries import PUBLIC_STATE_VALUES, Public
 from app.urls import external_url
 from app.voting.models import OutcomeKind, Poll, PollMethod, PollState
@@ -71,15 +80,8 @@ def meeting(record: Meeting, public: Public) -> dict:
     slug = public.council.slug
     minutes = public.minutes.get(record.id)
     # Who attended is public once the meeting is closed; the API names the listed members.
-    attended = (
-        [
-            url("person", slug=slug, user_id=a.membership.user_id)
-            for a in record.attendances
-            if a.presence is Presence.present and a.membership.listed
-        ]
-        if record.state is MeetingState.closed
-        else []
-    )
+    person = ids_url("person", "user_id", slug=slug)
+    attended = [person(user_id) for user_id in public.participants.get(record.id, [])]
     obj = new(
         "Meeting",
         url("meeting", slug=slug, meeting_id=record.id),
@@ -89,7 +91,7 @@ def meeting(record: Meeting, public: Public) -> dict:
         start=stamp(record.starts_at),
         end=stamp(record.ends_at),
         organization=[url("organization", slug=slug)],
-        participant=sorted(set(attended)),
+        participant=attended,
         resultsProtocol=minutes_file(minutes) if minutes else None,
         auxiliaryFile=[
             document_file(d)
@@ -158,13 +160,10 @@ def _poll_event(poll: Poll, public: Public) -> dict | None:
         "web": external_url("voting.poll", slug=slug, poll_id=poll.id),
     }
     if poll.method is PollMethod.named:
+        person = ids_url("person", "user_id", slug=slug)
         event["votes"] = [
-            {
-                "voter": url("person", slug=slug, user_id=ballot.membership.user_id),
-                "option": ballot.choice,
-            }
-            for ballot in public.ballots.get(poll.id, [])
-            if ballot.membership.listed
+            {"voter": person(user_id), "option": choice}
+            for user_id, choice in public.ballots.get(poll.id, [])
         ]
     return with_texts(event, {"motion": poll.question})
 
