@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from app import audit
 from app.consultations.models import (
@@ -290,8 +290,13 @@ def items_to_bring_to(council: Council) -> list[AgendaItem]:
 
 
 def consultations(council: Council, *, include_drafts: bool) -> Select:
-    """Open ones first (closing soonest), then upcoming, then closed (latest first)."""
-    statement = select(Consultation).where(Consultation.council_id == council.id)
+    """Open ones first (closing soonest), then upcoming, then closed (latest first); a list
+    of them, without their questions."""
+    statement = (
+        select(Consultation)
+        .where(Consultation.council_id == council.id)
+        .options(lazyload(Consultation.questions))
+    )
     if not include_drafts:
         statement = statement.where(Consultation.state == ConsultationState.published)
     return statement.order_by(Consultation.closes_at.desc(), Consultation.id.desc())

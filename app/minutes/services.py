@@ -57,13 +57,20 @@ def published_ids(meeting_ids: set[int]) -> list[tuple[int, int]]:
 
 
 def published(council, limit: int) -> list[Minutes]:
-    """The council's published minutes, newest first, with their meetings and revisions."""
+    """The council's published minutes, newest first, with their meetings and revisions
+    (their dates and notes: not their texts)."""
+    revisions = selectinload(Minutes.revisions).load_only(
+        MinutesRevision.number,
+        MinutesRevision.created_at,
+        MinutesRevision.note,
+        MinutesRevision.correction,
+    )
     return list(
         db.session.scalars(
             select(Minutes)
             .join(Minutes.meeting)
             .where(Meeting.council_id == council.id, Minutes.state == MinutesState.published)
-            .options(contains_eager(Minutes.meeting), selectinload(Minutes.revisions))
+            .options(contains_eager(Minutes.meeting), revisions)
             .order_by(Minutes.published_at.desc())
             .limit(limit)
         )
