@@ -11,6 +11,13 @@ preload_app = True
 GC_THRESHOLD = (10_000, 20, 10)
 
 
+def when_ready(server):
+    """Templates, catalogs and locale data loaded once, shared by every worker."""
+    from app.web import warm_up
+
+    warm_up(server.app.wsgi())
+
+
 def pre_fork(server, worker):
     gc.freeze()
 
