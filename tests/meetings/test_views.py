@@ -361,3 +361,18 @@ def test_a_document_title_keeps_its_own_direction_inside_a_sentence(app, world):
     document = db.session.scalar(select(Document))
     html = client.get(f"/councils/council-a/documents/{document.id}/remove").get_data(as_text=True)
     assert '<bdi lang="ar" dir="rtl">جدول الأعمال</bdi>' in html
+
+
+def test_an_english_title_keeps_its_order_inside_an_arabic_sentence(app, world):
+    """"Change “Budget 2027: is it enough?”" in Arabic: the title is isolated with its own
+    language, so its question mark stays at its end and an English voice reads it."""
+    meeting = world["public"]
+    services.add_item(meeting, title="Budget 2027: is it enough?", lang="en", kind="decision")
+    db.session.commit()
+    client = client_for(app, world, "secretary")
+    html = client.get(url(meeting) + "?lang=ar").get_data(as_text=True)
+    title = '<bdi lang="en" dir="ltr">Budget 2027: is it enough?</bdi>'
+    with force_locale("ar"):
+        change = gettext("Change “%(title)s”", title=title)
+    assert change in html
+    assert "“Budget 2027" not in html  # never bare text inside the Arabic sentence
