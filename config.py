@@ -126,6 +126,33 @@ class Config:
     PASSWORD_RESETS_PER_HOUR = 3
     HSTS = False
 
+    #: Pages, styles, scripts, feeds and data travel compressed (Flask-Compress), so the one
+    #: process of ``make run`` needs no proxy for it; behind nginx the proxy passes them on as
+    #: they are. Brotli where the browser takes it, else gzip; files that are compressed
+    #: already (PDF, ZIP, images) and answers under COMPRESS_MIN_SIZE bytes go as they are.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 5
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 512
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
+        "text/calendar",
+        "application/atom+xml",
+        "application/xml",
+        "text/xml",
+        "text/csv",
+        "text/plain",
+        "image/svg+xml",
+    ]
+    #: Downloads sent from a file as they are read (meeting documents) keep their length and
+    #: byte ranges: only answers made whole in memory are compressed.
+    COMPRESS_STREAMS = False
+
     #: Who runs the site and how to reach them: the footer, the privacy notice and the
     #: accessibility statement say it (each page reads sensibly when these are empty).
     OPERATOR_NAME = os.environ.get("CONSULTA_OPERATOR_NAME", "").strip()

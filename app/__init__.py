@@ -32,9 +32,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         database_file = Path(app.instance_path) / "consulta.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"
 
-    from app import cleaning, database, errors, timing, web  # noqa: F401 - cleaning listens
+    from app import assets, cleaning, database, errors, timing, web  # noqa: F401 - cleaning listens
     from app.background import Background
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, compress, csrf, db, login_manager, migrate
     from app.i18n import select_locale
     from app.mail.sender import Sender
 
@@ -51,6 +51,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     web.init_app(app)
+    assets.init_app(app)
+    compress.init_app(app)
     errors.init_app(app, db)
     Background(app)
     database.keep_statistics(app, db)

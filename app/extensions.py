@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,6 +24,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True, render_item=render_mi
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+compress = Compress()
 
 # Models subclass ``Model``. At run time it is ``db.Model``, the class Flask-SQLAlchemy builds
 # from ``Base`` (adding the session binding); type checkers cannot use an attribute computed at

@@ -90,6 +90,30 @@ class SessionInterface(SecureCookieSessionInterface):
         return not is_stateless() and super().should_set_cookie(app, session)
 
 
+def never_stored(view):
+    """Mark a view whose page holds a one-time or secret form (a vote, a password, a link that
+    works once): the browser keeps no copy of it, not even for its back button. Every other
+    signed-in page may be kept, for the back/forward cache, and is asked for again before it
+    is shown from the browser's cache otherwise (docs/architecture.md)."""
+    view.never_stored = True
+    return view
+
+
+def is_never_stored() -> bool:
+    if not has_request_context() or request.endpoint is None:
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), "never_stored", False)
+
+
+def page_cache_control() -> str | None:
+    """What a page says to caches, when its view has not said it already."""
+    if is_never_stored():
+        return "no-store"
+    if current_user.is_authenticated:
+        return "private, no-cache"
+    return None
+
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
@@ -135,10 +159,11 @@ def init_app(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config.get("HSTS"):
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if current_user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "private, no-store")
-        response.vary.add("Cookie")
-        response.vary.add("Accept-Language")
+        if "Cache-Control" not in response.headers and (cache_control := page_cache_control()):
+            response.headers["Cache-Control"] = cache_control
+        if request.endpoint != "static":  # the same file for everyone (app.assets)
+            response.vary.add("Cookie")
+            response.vary.add("Accept-Language")
         return response
 
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -5,6 +5,7 @@ in the language the page speaks (`words`), and find demo records by what the dem
 (`demo`), never by ids or CSS classes.
 """
 
+import io
 import logging
 import os
 import re
@@ -12,6 +13,8 @@ import shutil
 import socket
 import threading
 import time
+from datetime import date, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 
 import pytest
@@ -21,15 +24,23 @@ from flask_babel import force_locale, gettext
 from flask_migrate import upgrade
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select, text
+from werkzeug.datastructures import FileStorage
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.accounts import services as accounts
+from app.councils import services as councils
+from app.councils.models import Council
 from app.demo import DEMO_PASSWORD, demo_council, seed_demo
 from app.demo.data import AGENDA, MEETINGS, PROPOSALS
 from app.extensions import db
 from app.i18n import UI_LOCALES
+from app.meetings import services as meetings
 from app.meetings.models import ItemKind, Meeting
+from app.minutes.models import Minutes
+from app.proposals import services as proposals
 from app.proposals.models import Proposal, ProposalState
+from app.residents import services as residents
 from app.voting.models import Poll, PollMethod
 from config import TestConfig
 from tests.conftest import Inbox
@@ -292,6 +303,83 @@ def demo(live_app):
 
 
 _axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def ids(live_app, demo):
+    """The demo's records by what they are, and records only the swept pages need
+    (e2e/test_accessibility.py): made once per test process, however pytest-xdist deals the
+    tests out."""
+    found = {
+        "past": demo.meeting("past"),
+        "today": demo.meeting("today"),
+        "upcoming": demo.meeting("upcoming"),
+        "decision_item": demo.decision_item("today"),
+        "past_decision_item": demo.decision_item("past"),
+        "accepted": demo.proposal("accepted"),
+        "scheduled": demo.proposal("scheduled"),
+        "implemented": demo.proposal("implemented"),
+        "submitted": demo.proposal("submitted"),
+        "published_poll": demo.poll("past"),
+        "open_poll": demo.poll("today", "named"),
+        "secret_poll": demo.poll("today", "secret"),
+        "council": demo.council(),
+    }
+    with live_app.app_context():
+        council = db.session.scalar(select(Council).filter_by(slug="demo-city"))
+        member = next(
+            m for m in council.current_memberships if m.user.email == "member05@demo.test"
+        )
+        secretary = next(m for m in council.current_memberships if m.role == "secretary")
+        invitation = councils.create_invitation(
+            council, "newcomer@demo.test", "member", voting_right=True, actor=secretary.user
+        )
+        reset = accounts.create_password_reset(member.user)
+        draft = meetings.create_meeting(
+            council,
+            meetings.MeetingDetails(
+                title="Draft meeting",
+                lang="en",
+                day=date.today() + timedelta(days=40),
+                starts=time_of_day(18),
+                ends=time_of_day(20),
+            ),
+        )
+        item = meetings.add_item(draft, title="First item", lang="en", kind="decision")
+        upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="agenda.pdf")
+        document = meetings.store_document(draft, upload, item=item, actor=None)
+        proposal, tracking = proposals.submit(
+            council,
+            proposals.Submission(title="طلب", body="نص", topic="health", lang="ar"),
+            author=None,
+            address="e2e",
+            submission_key="e2e-accessibility",
+        )
+        proposals.change_state(
+            proposal, "changes_requested", answer="Please add details.", actor=secretary.user
+        )
+        to_delete, _token = proposals.submit(
+            council,
+            proposals.Submission(title="Delete me", body="Text", topic="health", lang="en"),
+            author=None,
+            address="e2e",
+            submission_key="e2e-accessibility-deletion",
+        )
+        data_request = residents.request_deletion(to_delete)
+        minutes = db.session.scalar(select(Minutes.id).order_by(Minutes.id))
+        db.session.commit()
+        return found | {
+            "minutes": minutes,
+            "tracking": tracking,
+            "membership": member.id,
+            "user": member.user_id,
+            "invitation": invitation,
+            "reset": reset,
+            "draft": draft.id,
+            "item": item.id,
+            "document": document.id,
+            "data_request": data_request.id,
+        }
 
 
 def axe_violations(page) -> list[str]:

@@ -1,22 +1,9 @@
 """axe-core finds nothing on any page, signed in or out, in English and Arabic, on a phone and
 a desktop; no page scrolls sideways at 320 px."""
 
-import io
-from datetime import date, time, timedelta
-
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
-from app.accounts import services as accounts
-from app.councils import services as councils
-from app.councils.models import Council
-from app.extensions import db
-from app.meetings import services as meetings
-from app.minutes.models import Minutes
-from app.proposals import services as proposals
-from app.residents import services as residents
 from e2e.conftest import DESKTOP, PHONE, axe_violations
 
 PUBLIC_PAGES = [
@@ -126,82 +113,6 @@ MEDIATOR_PAGES = [
     "/councils/demo-city/for-residents/new",
 ]
 ADMIN_PAGES = ["/admin/users", "/admin/councils/new", "/admin/users/{user}/deactivate"]
-
-
-@pytest.fixture(scope="session")
-def ids(live_app, demo):
-    """The demo's records by what they are, and records only these pages need: made once per
-    test process, however pytest-xdist deals this module's tests out."""
-    found = {
-        "past": demo.meeting("past"),
-        "today": demo.meeting("today"),
-        "upcoming": demo.meeting("upcoming"),
-        "decision_item": demo.decision_item("today"),
-        "past_decision_item": demo.decision_item("past"),
-        "accepted": demo.proposal("accepted"),
-        "scheduled": demo.proposal("scheduled"),
-        "implemented": demo.proposal("implemented"),
-        "submitted": demo.proposal("submitted"),
-        "published_poll": demo.poll("past"),
-        "open_poll": demo.poll("today", "named"),
-        "secret_poll": demo.poll("today", "secret"),
-        "council": demo.council(),
-    }
-    with live_app.app_context():
-        council = db.session.scalar(select(Council).filter_by(slug="demo-city"))
-        member = next(
-            m for m in council.current_memberships if m.user.email == "member05@demo.test"
-        )
-        secretary = next(m for m in council.current_memberships if m.role == "secretary")
-        invitation = councils.create_invitation(
-            council, "newcomer@demo.test", "member", voting_right=True, actor=secretary.user
-        )
-        reset = accounts.create_password_reset(member.user)
-        draft = meetings.create_meeting(
-            council,
-            meetings.MeetingDetails(
-                title="Draft meeting",
-                lang="en",
-                day=date.today() + timedelta(days=40),
-                starts=time(18),
-                ends=time(20),
-            ),
-        )
-        item = meetings.add_item(draft, title="First item", lang="en", kind="decision")
-        upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="agenda.pdf")
-        document = meetings.store_document(draft, upload, item=item, actor=None)
-        proposal, tracking = proposals.submit(
-            council,
-            proposals.Submission(title="طلب", body="نص", topic="health", lang="ar"),
-            author=None,
-            address="e2e",
-            submission_key="e2e-accessibility",
-        )
-        proposals.change_state(
-            proposal, "changes_requested", answer="Please add details.", actor=secretary.user
-        )
-        to_delete, _token = proposals.submit(
-            council,
-            proposals.Submission(title="Delete me", body="Text", topic="health", lang="en"),
-            author=None,
-            address="e2e",
-            submission_key="e2e-accessibility-deletion",
-        )
-        data_request = residents.request_deletion(to_delete)
-        minutes = db.session.scalar(select(Minutes.id).order_by(Minutes.id))
-        db.session.commit()
-        return found | {
-            "minutes": minutes,
-            "tracking": tracking,
-            "membership": member.id,
-            "user": member.user_id,
-            "invitation": invitation,
-            "reset": reset,
-            "draft": draft.id,
-            "item": item.id,
-            "document": document.id,
-            "data_request": data_request.id,
-        }
 
 
 def check(page, path: str, locale: str) -> None:

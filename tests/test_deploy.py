@@ -3,6 +3,7 @@ with the example settings, and nginx with deploy/nginx.conf serves it over HTTPS
 with the uploads the app accepts. Only names, ports and paths are replaced."""
 
 import datetime
+import gzip
 import os
 import re
 import shlex
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import brotli
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -183,6 +185,29 @@ def test_pages_come_over_https_compressed_with_hsts(site):
             assert response.status == 200
             assert response.headers["Content-Encoding"] == "gzip", path
             assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_the_apps_compression_passes_through_nginx_once(site):
+    """The app compresses; nginx must neither compress it again nor undo it, and the hashed
+    stylesheet keeps its year-long caching."""
+
+    def fetch(path: str, encodings: str):
+        request = urllib.request.Request(  # noqa: S310 - the test server
+            site["base"] + path, headers={"Accept-Encoding": encodings}
+        )
+        with urllib.request.urlopen(request, timeout=10, context=site["tls"]) as response:  # noqa: S310
+            return response.headers, response.read()
+
+    plain_headers, plain = fetch("/councils/demo-city", "identity")
+    assert "Content-Encoding" not in plain_headers
+    headers, body = fetch("/councils/demo-city", "br, gzip")
+    assert headers["Content-Encoding"] == "br"
+    assert brotli.decompress(body).startswith(b"<!doctype html>")
+    stylesheet = re.search(r'href="(/static/css/consulta\.[0-9a-f]+\.css)"', plain.decode())
+    assert stylesheet, "the page names no hashed stylesheet"
+    headers, body = fetch(stylesheet.group(1), "gzip")
+    assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body).strip()
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 def test_a_host_name_that_is_not_the_site_is_refused(site):

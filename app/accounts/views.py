@@ -23,7 +23,7 @@ from app.mail import mail_enabled, queue_email
 from app.tokens import new_token
 from app.transactions import action
 from app.urls import external_url, redirect_back
-from app.web import paginate
+from app.web import never_stored, paginate
 
 bp = Blueprint("accounts", __name__)
 
@@ -35,6 +35,7 @@ def wire_login(state) -> None:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @requires(Access.anyone)
+@never_stored
 def sign_in_page():
     if current_user.is_authenticated:
         return redirect_back(request.args.get("next"), "site.start")
@@ -69,7 +70,11 @@ def sign_out():
         with action():
             login.sign_out(current_user)
         flash(_("You are signed out."), "success")
-    return redirect(url_for("site.home"))
+    response = redirect(url_for("site.home"))
+    # Signed-in pages may be kept for the back button (app.web.page_cache_control): on a
+    # shared computer, going back after signing out must not show them.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -95,6 +100,7 @@ def profile():
 
 @bp.route("/profile/password", methods=["GET", "POST"])
 @requires(Access.signed_in)
+@never_stored
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -147,6 +153,7 @@ def email_requested_reset(email: str, token: str, link: str) -> None:
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @requires(Access.anyone)
+@never_stored
 def reset_password(token: str):
     reset = services.find_password_reset(token)
     if reset is None:
@@ -171,6 +178,7 @@ def users():
 
 @bp.post("/admin/users/<int:user_id>/reset-link")
 @requires(Access.admin)
+@never_stored
 def create_reset_link(user_id: int):
     user = db.get_or_404(User, user_id)
     with action():

@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from babel.dates import format_date
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
@@ -264,6 +264,8 @@ def _index(councils: list[Council]) -> str:
     with current_app.test_request_context("/"), force_locale(lang):
         return render_template(
             "archive/index.html",
+            # The stylesheet the pages link to, under the name they give it (app.assets).
+            stylesheet=url_for("static", filename="css/consulta.css").removeprefix("/"),
             councils=entries,
             lang=lang,
             bcp47=bcp47,

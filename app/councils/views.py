@@ -38,7 +38,7 @@ from app.mail.models import Notice
 from app.tokens import new_token
 from app.transactions import action
 from app.urls import external_url
-from app.web import paginate
+from app.web import never_stored, paginate
 
 bp = Blueprint("councils", __name__)
 
@@ -191,6 +191,7 @@ def end_membership(slug: str, membership_id: int):
 
 @bp.route("/councils/<slug>/invitations/new", methods=["GET", "POST"])
 @requires(Permission.manage_members)
+@never_stored
 def invite(slug: str):
     council = current_council()
     form = InvitationForm()
@@ -267,6 +268,7 @@ def set_listing(slug: str):
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @requires(Access.anyone)
+@never_stored
 def accept_invitation(token: str):
     """One page whether or not the address has an account, so that the page does not tell
     whoever holds the link. Someone who has one joins by signing in first, or by typing its

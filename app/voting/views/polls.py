@@ -5,7 +5,6 @@ from flask import (
     Blueprint,
     flash,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -25,6 +24,7 @@ from app.urls import external_url
 from app.voting import members, pending, services
 from app.voting.forms import CloseMeetingForm, OpenPollForm, PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
+from app.web import never_stored
 
 bp = Blueprint("voting", __name__, url_prefix="/councils/<slug>")
 
@@ -92,6 +92,7 @@ def new_poll(slug: str, meeting_id: int, item_id: int):
 
 @bp.get("/polls/<int:poll_id>")
 @requires(Access.anyone)
+@never_stored
 def poll(slug: str, poll_id: int):
     poll = load_poll(poll_id)
     council = poll.council
@@ -168,6 +169,7 @@ def confirm(slug: str, poll_id: int):
 
 @bp.get("/polls/<int:poll_id>/confirm")
 @requires(Access.signed_in)
+@never_stored
 def confirmation(slug: str, poll_id: int):
     """The second screen: the choice repeated in words, and one button to make it final.
 
@@ -188,9 +190,7 @@ def confirmation(slug: str, poll_id: int):
         return redirect(poll_url(poll))
     else:
         page = padded_confirmation(poll, choice, VoteForm())
-    response = make_response(page)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return page
 
 
 def padded_confirmation(poll: Poll, choice, form: VoteForm) -> str:
