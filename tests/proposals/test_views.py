@@ -190,7 +190,8 @@ def test_signed_in_resident_submits_as_themselves(app, world, make_user):
     resident = make_user("resident@example.org", display_name="Rita Resident")
     client = app.test_client()
     sign_in(client, resident.email)
-    assert "You send this as <bdi dir=\"auto\">Rita Resident</bdi>." in client.get(NEW).get_data(as_text=True)
+    page = client.get(NEW).get_data(as_text=True)
+    assert 'You send this as <bdi dir="auto">Rita Resident</bdi>.' in page
     send_proposal(client)
     proposal = db.session.scalar(select(Proposal))
     assert proposal.author_id == resident.id and proposal.author_name == "Rita Resident"

@@ -29,6 +29,9 @@ def world(make_council, make_user, add_member):
     return {"a": a, "b": b, "people": people}
 
 
+HELPED_BY = 'Submitted with the help of <bdi dir="auto">Mediator Person</bdi>, community mediator'
+
+
 def form(client, url=NEW, **changes):
     """The mediator's form as the page gives it, filled in for a resident."""
     html = client.get(url).get_data(as_text=True)
@@ -117,14 +120,14 @@ def test_officers_see_who_helped_and_how_and_the_public_sees_who_helped(app, wor
     officer = app.test_client()
     sign_in(officer, "secretary@a.example")
     html = officer.get(url).get_data(as_text=True)
-    assert "Submitted with the help of <bdi dir=\"auto\">Mediator Person</bdi>, community mediator" in html
+    assert HELPED_BY in html
     assert "On paper" in html
 
     # Accepted, it is public: the help is shown as the author's name is, without the channel.
     services.change_state(proposal, ProposalState.accepted)
     db.session.commit()
     html = app.test_client().get(url).get_data(as_text=True)
-    assert "Submitted with the help of <bdi dir=\"auto\">Mediator Person</bdi>, community mediator" in html
+    assert HELPED_BY in html
     assert "On paper" not in html
 
 
