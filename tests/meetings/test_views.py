@@ -364,7 +364,7 @@ def test_a_document_title_keeps_its_own_direction_inside_a_sentence(app, world):
 
 
 def test_an_english_title_keeps_its_order_inside_an_arabic_sentence(app, world):
-    """"Change “Budget 2027: is it enough?”" in Arabic: the title is isolated with its own
+    """In Arabic, "Change “Budget 2027: is it enough?”": the title is isolated with its own
     language, so its question mark stays at its end and an English voice reads it."""
     meeting = world["public"]
     services.add_item(meeting, title="Budget 2027: is it enough?", lang="en", kind="decision")

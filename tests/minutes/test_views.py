@@ -68,7 +68,7 @@ def test_a_secretary_drafts_edits_and_a_chair_approves_then_it_is_published(app,
 
     page = public.get(minutes_url(minutes)).get_data(as_text=True)
     assert "<strong>rents</strong>" in page
-    assert "by the chair, <bdi dir=\"auto\">Chair" in page
+    assert 'by the chair, <bdi dir="auto">Chair' in page
     assert "Read the minutes" in public.get(meeting_page).get_data(as_text=True)
 
 
@@ -83,7 +83,7 @@ def test_a_stale_save_is_refused_and_shows_both_versions(app, closed_meeting):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Someone else saved these minutes while you were editing" in page
-    assert "Saved meanwhile by <bdi dir=\"auto\">Chair" in page
+    assert 'Saved meanwhile by <bdi dir="auto">Chair' in page
     assert re.search(r"<del>.*Saved by the chair first</del>", page)
     assert re.search(r"<ins>.*The secretary&#39;s own words</ins>", page)
     # What the secretary typed is still in the text box, and saving again now works.
