@@ -45,7 +45,8 @@ def sheet(slug: str, meeting_id: int):
         meeting=meeting,
         council=council,
         lines=attendance.attendance_record(meeting),
-        quorum=services.quorum(meeting),
+        # A closed meeting's sheet corrects the record; its quorum is not shown.
+        quorum=None if meeting.state is MeetingState.closed else services.quorum(meeting),
         form=form,
     )
 
