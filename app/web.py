@@ -7,6 +7,7 @@ from babel.units import format_unit
 from flask import Flask, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 
@@ -174,7 +175,30 @@ def switch_language_url(code: str) -> str:
 MAX_PAGE = 100_000
 
 
+def _requested_page() -> int:
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), MAX_PAGE)
+
+
 def paginate(statement, *, per_page: int):
     """One page of ``statement``, the page number read from ?page= (clamped, never an error)."""
-    page = request.args.get("page", 1, type=int) or 1
-    return db.paginate(statement, page=min(max(page, 1), MAX_PAGE), per_page=per_page)
+    return db.paginate(statement, page=_requested_page(), per_page=per_page)
+
+
+class ListPage(Pagination):
+    """A page of a list already in memory, for the same ``pagination`` macro."""
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self._query_args["items"][start : start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
+
+
+def paginate_list(items: list, *, per_page: int) -> ListPage:
+    """One page of ``items``, from ?page=; past the end is the last page."""
+    last = max(1, -(-len(items) // per_page))
+    return ListPage(
+        page=min(_requested_page(), last), per_page=per_page, max_per_page=None, items=items
+    )
