@@ -9,7 +9,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import force_locale, get_translations
 from flask_login import current_user
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -217,15 +217,21 @@ def switch_language_url(code: str) -> str:
 MAX_PAGE = 100_000
 
 
+def _requested_page() -> int:
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), MAX_PAGE)
+
+
 def paginate(statement, *, per_page: int, by_key: bool = False):
     """One page of ``statement``, the page number read from ?page= (clamped, never an error).
 
     ``by_key``: for long lists of one kind of record, ordered by columns an index holds; the
     page's ids are found first (in the index), then only those rows are read."""
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     if by_key:
-        return KeyPagination(select=statement, session=db.session, page=page, per_page=per_page)
-    return db.paginate(statement, page=page, per_page=per_page)
+        return KeyPagination(
+            select=statement, session=db.session, page=_requested_page(), per_page=per_page
+        )
+    return db.paginate(statement, page=_requested_page(), per_page=per_page)
 
 
 class KeyPagination(SelectPagination):
@@ -247,3 +253,22 @@ class KeyPagination(SelectPagination):
         key = statement.column_descriptions[0]["entity"].id
         keys = statement.with_only_columns(key).order_by(None).subquery()
         return session.scalar(select(func.count()).select_from(keys)) or 0
+
+
+class ListPage(Pagination):
+    """A page of a list already in memory, for the same ``pagination`` macro."""
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self._query_args["items"][start : start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
+
+
+def paginate_list(items: list, *, per_page: int) -> ListPage:
+    """One page of ``items``, from ?page=; past the end is the last page."""
+    last = max(1, -(-len(items) // per_page))
+    return ListPage(
+        page=min(_requested_page(), last), per_page=per_page, max_per_page=None, items=items
+    )

@@ -54,6 +54,7 @@ MEMBER_PAGES = [
 ]
 SECRETARY_PAGES = [
     "/councils/demo-city/members",
+    "/councils/demo-city/members/former",
     "/councils/demo-city/edit",
     "/councils/demo-city/invitations/new",
     "/councils/demo-city/members/{membership}/edit",
@@ -69,6 +70,7 @@ SECRETARY_PAGES = [
     "/councils/demo-city/documents/{document}/remove",
     "/councils/demo-city/meetings/{today}",
     "/councils/demo-city/meetings/{today}/attendance",
+    "/councils/demo-city/meetings/{today}/attendance?name=zzz",
     "/councils/demo-city/meetings/{today}/close",
     "/councils/demo-city/meetings/{past}",
     "/councils/demo-city/meetings/{past}/attendance",
@@ -209,6 +211,7 @@ def test_no_sideways_scrolling_at_320px(new_page, sign_in, ids, locale):
     for path in PUBLIC_PAGES + [
         "/start",
         "/councils/demo-city/members",
+        "/councils/demo-city/meetings/{today}/attendance",
         "/councils/demo-city/edit",
         "/councils/demo-city/flyers",
         "/profile",

@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, not_, or_, select, update
 from sqlalchemy.engine import CursorResult
 
 from app import audit
@@ -237,6 +237,34 @@ def find_invitation(token: str) -> Invitation | None:
         select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
     return invitation if invitation is not None and invitation.is_pending else None
+
+
+def _current(today: date):
+    """Membership.is_current, in SQL."""
+    return and_(
+        Membership.ended_at.is_(None),
+        Membership.term_start <= today,
+        or_(Membership.term_end.is_(None), Membership.term_end >= today),
+    )
+
+
+def _by_name(council: Council, *where):
+    return (
+        select(Membership)
+        .join(Membership.user)
+        .where(Membership.council_id == council.id, *where)
+        .order_by(func.lower(User.display_name), Membership.id)
+    )
+
+
+def current_members(council: Council):
+    """The council's current members, by name (a statement, for paging)."""
+    return _by_name(council, _current(utcnow().date()))
+
+
+def former_members(council: Council):
+    """Memberships that ended or are not current, by name (a statement, for paging)."""
+    return _by_name(council, not_(_current(utcnow().date())))
 
 
 def pending_invitations(council: Council) -> list[Invitation]:

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from app.accounts import login
 from app.accounts import services as accounts
@@ -39,6 +39,9 @@ from app.tokens import new_token
 from app.transactions import action
 from app.urls import external_url
 from app.web import never_stored, paginate
+
+#: Members per page: a council of 200 reads in four pages.
+MEMBERS_PER_PAGE = 50
 
 bp = Blueprint("councils", __name__)
 
@@ -128,15 +131,27 @@ def edit_council(slug: str):
 def members(slug: str):
     council = current_council()
     can_manage = can(current_user, Permission.manage_members, council)
-    past = [m for m in council.memberships if not m.is_current]
     return render_template(
         "councils/members.html",
         council=council,
-        current=sorted(council.current_memberships, key=lambda m: m.user.display_name.lower()),
-        past=past,
+        page=paginate(services.current_members(council), per_page=MEMBERS_PER_PAGE),
+        former=db.session.scalar(
+            select(func.count()).select_from(services.former_members(council).subquery())
+        ),
         invitations=services.pending_invitations(council) if can_manage else [],
         can_manage=can_manage,
         form=ActionForm(),
+    )
+
+
+@bp.get("/councils/<slug>/members/former")
+@requires(Permission.see_members)
+def former_members(slug: str):
+    council = current_council()
+    return render_template(
+        "councils/former_members.html",
+        council=council,
+        page=paginate(services.former_members(council), per_page=MEMBERS_PER_PAGE),
     )
 
 

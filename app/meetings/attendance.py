@@ -20,6 +20,7 @@ from app.extensions import db
 from app.i18n import format_local
 from app.meetings.models import Attendance, Meeting, MeetingState, Presence
 from app.meetings.services import attendance_for, scheduled_day, to_local, to_utc
+from app.text import fold_for_search
 
 #: How far from the planned times a correction may place an arrival or a departure.
 MARGIN = timedelta(hours=4)
@@ -102,6 +103,14 @@ def attendance_record(meeting: Meeting) -> list[MemberAttendance]:
             )
         )
     return sorted(lines, key=lambda line: line.name.casefold())
+
+
+def named(lines: list[MemberAttendance], name: str) -> list[MemberAttendance]:
+    """The lines whose name holds ``name``, however it is cased or accented."""
+    wanted = fold_for_search(name)
+    if not wanted:
+        return lines
+    return [line for line in lines if wanted in fold_for_search(line.name)]
 
 
 @dataclass

@@ -311,3 +311,47 @@ def test_a_refusing_mail_server_does_not_lose_the_invitation_link(app, world):
     assert "being emailed" in html
     path = re.search(r"https://consulta\.test(/invitations/[^<\s]+)", html).group(1)
     assert "You are invited to join" in app.test_client().get(path).get_data(as_text=True)
+
+
+def names_on(html: str) -> list[str]:
+    return re.findall(r'<h3 dir="auto">([^<]+)</h3>', html)
+
+
+def test_a_big_council_lists_its_members_by_name_fifty_a_page(app, world, make_user, add_member):
+    for n in range(60, 0, -1):  # joined in the reverse of their names' order
+        add_member(world["a"], make_user(display_name=f"Resident {n:02d}"), Role.member)
+    for n in range(3):
+        services.end_membership(
+            add_member(world["a"], make_user(display_name=f"Left {n}"), Role.member)
+        )
+    db.session.commit()
+    client = as_role(app, world, "member")
+
+    first = client.get("/councils/council-a/members").get_data(as_text=True)
+    assert "65 current members, by name." in first
+    shown = names_on(first)
+    assert len(shown) == 50
+    assert shown[:6] == ["Chair Person", "Member Person", "Observer Person"] + [
+        "Resident 01",
+        "Resident 02",
+        "Resident 03",
+    ]
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    assert "Left 0" not in first and "See the 3 former members" in first
+
+    second = client.get("/councils/council-a/members?page=2").get_data(as_text=True)
+    assert names_on(second) == [f"Resident {n}" for n in range(48, 61)] + [
+        "Secretary Person",
+        "Translator Person",
+    ]
+
+    former = client.get("/councils/council-a/members/former").get_data(as_text=True)
+    assert "3 former members, by name." in former
+    assert re.findall(r'<span dir="auto">(Left \d)</span>', former) == [
+        "Left 0",
+        "Left 1",
+        "Left 2",
+    ]
+    assert (
+        as_role(app, world, "outsider").get("/councils/council-a/members/former").status_code == 403
+    )

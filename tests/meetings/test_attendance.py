@@ -1,6 +1,7 @@
 """Attendance as a record: periods in the room, apologies, corrections, the public list."""
 
 import io
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -317,3 +318,49 @@ def test_a_document_uploaded_to_a_closed_meeting_appears_on_its_page(app, world)
     )
     assert response.status_code == 302
     assert "Annex" in app.test_client().get(url(meeting)).get_data(as_text=True)
+
+
+def names_on_sheet(html: str) -> list[str]:
+    return re.findall(r'<h2 class="attendance-name"><span dir="auto">([^<]+)</span>', html)
+
+
+def test_a_big_councils_sheet_comes_by_name_and_finds_a_member_as_they_arrive(
+    app, world, make_user, add_member
+):
+    """Sixty residents arrive: the secretary pages through the sheet by name, or types a part
+    of a name and taps, and comes back to the same short list at the same member."""
+    for n in range(60, 0, -1):
+        add_member(world["a"], make_user(display_name=f"Resident {n:02d}"), Role.member)
+    meeting = world["public"]
+    services.start_meeting(meeting, day_confirmed=services.scheduled_day(meeting))
+    db.session.commit()
+    client = client_for(app, world, "secretary")
+    sheet = url(meeting, "/attendance")
+
+    first = client.get(sheet).get_data(as_text=True)
+    assert "64 members, by name." in first and "Page 1 of 2" in first  # translators do not attend
+    assert names_on_sheet(first)[:4] == [
+        "Chair Person",
+        "Member Person",
+        "Observer Person",
+        "Resident 01",
+    ]
+    assert len(names_on_sheet(first)) == 50
+    second = client.get(f"{sheet}?page=2").get_data(as_text=True)
+    assert names_on_sheet(second)[-2:] == ["Resident 60", "Secretary Person"]
+
+    found = client.get(f"{sheet}?name=resident+0").get_data(as_text=True)
+    assert "9 of 64 members found." in found
+    assert names_on_sheet(found) == [f"Resident 0{n}" for n in range(1, 10)]
+    resident = next(m for m in world["a"].memberships if m.user.display_name == "Resident 07")
+    response = post(
+        client, f"{sheet}?name=resident+0", {"record": f"{resident.id}:present"}, page=sheet
+    )
+    assert response.status_code == 302
+    assert response.location.endswith(f"/attendance?name=resident+0#member-{resident.id}")
+    assert services.attendance_for(meeting, resident).is_in_the_room
+    assert "1 of 64 members found." in client.get(f"{sheet}?name=RÉSIDENT 07").get_data(
+        as_text=True
+    )
+    nobody = client.get(f"{sheet}?name=Zed").get_data(as_text=True)
+    assert "Nobody on the sheet has that name." in nobody

@@ -1,6 +1,6 @@
 import io
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -201,6 +201,47 @@ def test_calendar_downloads(app, world):
     assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Public meeting"]
 
 
+def test_the_calendar_feed_holds_a_year_back_and_everything_to_come(app, world, make_meeting):
+    make_meeting(world["a"], items=["Budget"], publish=True, days=-400, title="Two winters ago")
+    make_meeting(world["a"], items=["Budget"], publish=True, days=-300, title="Last winter")
+    make_meeting(world["a"], items=["Budget"], publish=True, days=900, title="In two years")
+    feed = Calendar.from_ical(app.test_client().get("/councils/council-a/calendar.ics").data)
+    summaries = [str(e["SUMMARY"]) for e in feed.walk("VEVENT")]
+    assert summaries == ["Last winter", "Public meeting", "In two years"]
+    assert "the past year and all those to come" in str(feed["X-WR-CALDESC"])
+
+
+def test_a_calendar_app_that_has_the_feed_is_told_it_has_not_changed(app, world):
+    client = app.test_client()
+    first = client.get("/councils/council-a/calendar.ics")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    again = client.get("/councils/council-a/calendar.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    since = client.get("/councils/council-a/calendar.ics", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    in_arabic = client.get(
+        "/councils/council-a/calendar.ics?lang=ar", headers={"If-None-Match": etag}
+    )
+    assert in_arabic.status_code == 200
+
+    services.update_meeting(
+        world["public"],
+        services.MeetingDetails(
+            title="Public meeting, new room",
+            lang="en",
+            day=date.today() + timedelta(days=7),
+            starts=time(18, 0),
+            ends=time(20, 0),
+        ),
+    )
+    db.session.commit()
+    changed = client.get("/councils/council-a/calendar.ics", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    events = Calendar.from_ical(changed.data).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in events] == ["Public meeting, new room"]
+
+
 def test_upload_refusal_explains_and_download_is_safe(app, world):
     client = client_for(app, world, "secretary")
     meeting = world["public"]
@@ -376,3 +417,28 @@ def test_an_english_title_keeps_its_order_inside_an_arabic_sentence(app, world):
         change = gettext("Change “%(title)s”", title=title)
     assert change in html
     assert "“Budget 2027" not in html  # never bare text inside the Arabic sentence
+
+
+def test_the_quorum_is_followed_only_while_the_meeting_is_under_way(app, world):
+    """A page asks again for the quorum only while people arrive and leave; before the
+    meeting it shows it once, and a closed meeting's pages neither show nor count it."""
+    secretary = client_for(app, world, "secretary")
+    meeting = world["public"]
+    before = secretary.get(url(meeting)).get_data(as_text=True)
+    assert "No quorum yet" in before and "data-quorum-url" not in before
+    assert "data-quorum-url" not in secretary.get(url(meeting, "/attendance")).get_data(
+        as_text=True
+    )
+
+    services.start_meeting(meeting, day_confirmed=services.scheduled_day(meeting))
+    db.session.commit()
+    for page in (url(meeting), url(meeting, "/attendance")):
+        html = secretary.get(page).get_data(as_text=True)
+        assert "No quorum yet" in html and "data-quorum-url" in html, page
+
+    services.close_meeting(meeting)
+    db.session.commit()
+    for page in (url(meeting), url(meeting, "/attendance")):
+        html = secretary.get(page).get_data(as_text=True)
+        assert "quorum yet" not in html and "Quorum reached" not in html, page
+        assert "data-quorum-url" not in html, page

@@ -198,6 +198,21 @@ def test_the_atom_feed_is_valid_with_stable_ids_and_links_from_the_base_url(clie
     assert "Yes: 3 · No: 1 · Abstain: 1" in hands.find(f"{ATOM}summary").text
 
 
+def test_a_feed_reader_that_has_the_feed_is_told_it_has_not_changed(client, world):
+    first = client.get(REGISTER + ".atom")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    again = client.get(REGISTER + ".atom", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert (
+        client.get(REGISTER + ".atom", headers={"If-Modified-Since": modified}).status_code == 304
+    )
+    benches = meetings.add_item(world["new"], title="Benches", lang="en", kind="decision")
+    record(benches, "noted", summary="Read out by the chair.")
+    db.session.commit()
+    changed = client.get(REGISTER + ".atom", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and b"Read out by the chair." in changed.data
+
+
 def test_a_closed_vote_not_published_yet_is_in_the_members_register_only(
     app, client, world, make_user, add_member
 ):

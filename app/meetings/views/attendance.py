@@ -8,8 +8,13 @@ from app.meetings import attendance, services
 from app.meetings.forms import ApologyForm, AttendanceForm, CorrectionForm
 from app.meetings.models import MeetingState, Presence
 from app.meetings.views.common import load_meeting, meeting_url
+from app.text import clean_plain
 from app.transactions import action
 from app.urls import redirect_back
+from app.web import paginate_list
+
+#: Members per page of the attendance sheet: a phone scrolls through it, a name finds one.
+SHEET_PAGE = 50
 
 bp = Blueprint("attendance", __name__, url_prefix="/councils/<slug>/meetings/<int:meeting_id>")
 
@@ -17,10 +22,13 @@ bp = Blueprint("attendance", __name__, url_prefix="/councils/<slug>/meetings/<in
 @bp.route("/attendance", methods=["GET", "POST"])
 @requires(Permission.manage_meetings)
 def sheet(slug: str, meeting_id: int):
-    """One screen, one tap per member: each button records one member's presence. Once the
-    meeting is closed, each member's line links to its correction."""
+    """One tap per member: each button records one member's presence. Members come by name,
+    fifty a page, or found by a part of their name, and a tap comes back to the same place.
+    Once the meeting is closed, each member's line links to its correction."""
     meeting = load_meeting(meeting_id)
     council = meeting.council
+    name = clean_plain(request.args.get("name", ""))[:80]
+    page_number = request.args.get("page", type=int)
     form = AttendanceForm()
     if form.validate_on_submit():
         membership = get_in_council_or_404(Membership, form.membership_id)
@@ -37,16 +45,37 @@ def sheet(slug: str, meeting_id: int):
                 "attendance.sheet",
                 slug=slug,
                 meeting_id=meeting_id,
+                name=name or None,
+                page=page_number,
                 _anchor=f"member-{membership.id}",
             )
         )
+    lines = attendance.attendance_record(meeting)
+    found = attendance.named(lines, name)
     return render_template(
         "meetings/attendance.html",
         meeting=meeting,
         council=council,
-        lines=attendance.attendance_record(meeting),
-        quorum=services.quorum(meeting),
+        everyone=len(lines),
+        name=name,
+        page=paginate_list(found, per_page=SHEET_PAGE),
+        Presence=Presence,
+        # A closed meeting's sheet corrects the record; its quorum is not shown.
+        quorum=None if meeting.state is MeetingState.closed else services.quorum(meeting),
         form=form,
+    )
+
+
+def sheet_url(meeting, membership: Membership) -> str:
+    """The page of the attendance sheet that has ``membership``, at its line."""
+    ids = [line.membership.id for line in attendance.attendance_record(meeting)]
+    page = ids.index(membership.id) // SHEET_PAGE + 1 if membership.id in ids else 1
+    return url_for(
+        "attendance.sheet",
+        slug=meeting.council.slug,
+        meeting_id=meeting.id,
+        page=page if page > 1 else None,
+        _anchor=f"member-{membership.id}",
     )
 
 
@@ -77,20 +106,14 @@ def correct(slug: str, meeting_id: int, membership_id: int):
                 flash(_("The attendance of %(name)s is corrected.", name=name), "success")
             else:
                 flash(_("Nothing changed for %(name)s.", name=name), "info")
-            return redirect(
-                url_for(
-                    "attendance.sheet",
-                    slug=slug,
-                    meeting_id=meeting_id,
-                    _anchor=f"member-{membership.id}",
-                )
-            )
+            return redirect(sheet_url(meeting, membership))
     return render_template(
         "meetings/correct_attendance.html",
         meeting=meeting,
         council=meeting.council,
         membership=membership,
         closed=meeting.state is MeetingState.closed,
+        back=sheet_url(meeting, membership),
         form=form,
     )
 

@@ -1,9 +1,11 @@
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
+from werkzeug.http import is_resource_modified
 
 from app.auth import Access, current_council, requires
+from app.database import utcnow
 from app.extensions import db
-from app.meetings import services
-from app.meetings.calendar import council_feed, meeting_calendar
+from app.i18n import current_locale
+from app.meetings.calendar import council_feed, feed_meetings, feed_version, meeting_calendar
 from app.meetings.views.common import load_meeting
 
 bp = Blueprint("calendar", __name__, url_prefix="/councils/<slug>")
@@ -24,5 +26,17 @@ def meeting_ics(slug: str, meeting_id: int):
 @requires(Access.anyone)
 def council_feed_ics(slug: str):
     council = current_council()
-    meetings = db.session.scalars(services.public_meetings(council)).all()
-    return Response(council_feed(council, meetings), mimetype="text/calendar")
+    now = utcnow()
+    version = feed_version(council, now, current_locale())
+    if is_resource_modified(
+        request.environ, etag=version.etag, last_modified=version.last_modified
+    ):
+        meetings = db.session.scalars(feed_meetings(council, now)).all()
+        response = Response(council_feed(council, meetings), mimetype="text/calendar")
+    else:
+        response = Response(status=304)
+    response.set_etag(version.etag)
+    response.last_modified = version.last_modified
+    # Calendar apps ask again every few hours; a cache in between asks us each time.
+    response.headers["Cache-Control"] = "public, no-cache"
+    return response

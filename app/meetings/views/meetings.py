@@ -106,7 +106,10 @@ def meeting(slug: str, meeting_id: int):
         meeting=meeting,
         council=council,
         officer=can(current_user, Permission.manage_meetings, council),
-        quorum=services.quorum(meeting),
+        # Shown before the meeting and during it only.
+        quorum=services.quorum(meeting)
+        if meeting.state in (MeetingState.published, MeetingState.in_progress)
+        else None,
         my_attendance=services.attendance_for(meeting, membership) if membership else None,
         can_attend=can(current_user, Permission.attend, council),
         documents=[d for d in meeting.documents if d.removed_at is None],

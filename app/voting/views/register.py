@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import UTC
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -222,7 +223,13 @@ def decisions_atom(slug: str):
     for _updated, element in entries[:FEED_SIZE]:
         feed.append(element)
     body = ET.tostring(feed, encoding="unicode", xml_declaration=True)
-    return Response(body, mimetype="application/atom+xml")
+    # Feed readers ask every hour: at most fifty entries are built, and a reader that has
+    # them is answered "not modified" without the body.
+    response = Response(body, mimetype="application/atom+xml")
+    response.add_etag()
+    response.last_modified = updated.replace(tzinfo=UTC)
+    response.headers["Cache-Control"] = "public, no-cache"
+    return response.make_conditional(request)
 
 
 def _feed_entry(extra: register.FeedEntry) -> ET.Element:
