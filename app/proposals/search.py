@@ -1,0 +1,100 @@
+"""The index behind the proposals' search box, on both databases.
+
+The search column (``Proposal.search_text``) holds every version of a proposal's title and body
+folded by ``text.fold_for_search``; a typed word finds the proposals whose column contains it,
+anywhere, even inside a longer word (a resident types part of a word, and Arabic attaches
+ال, و, ب to the word that follows). Both databases index that column by its trigrams, which
+keeps exactly these substring semantics:
+
+- SQLite: an FTS5 table with the ``trigram`` tokenizer over the column, its content read from
+  ``proposals`` itself (nothing stored twice) and kept in step by triggers on every insert,
+  update of the column and delete, whatever writes the row (a service, a data deletion, a
+  restore, a migration).
+- PostgreSQL: a GIN index with ``pg_trgm``'s operator class, which ``LIKE '%word%'`` uses.
+
+A trigram index cannot serve a word of one or two characters: such words are compared with
+``LIKE`` on the rows the longer words (and the other filters) leave.
+
+The migration that builds them spells the same SQL (migrations never import the app); the
+statements here build them with ``db.create_all`` (tests, a new instance).
+"""
+
+from sqlalchemy import (
+    DDL,
+    ColumnElement,
+    SQLColumnExpression,
+    Table,
+    and_,
+    event,
+    literal_column,
+    select,
+    true,
+)
+from sqlalchemy.sql import column, table
+
+from app.database import SEARCH_INDEX
+
+#: Words shorter than this have no trigram: they are compared without the index.
+INDEXED_LENGTH = 3
+
+#: The FTS5 table, as queries name it (not part of the models: the database derives it).
+search_table = table(SEARCH_INDEX, column("rowid"))
+
+SQLITE_CREATE = [
+    "CREATE VIRTUAL TABLE proposal_search USING fts5(search_text, content='proposals',"
+    " content_rowid='id', tokenize='trigram case_sensitive 1')",
+    "CREATE TRIGGER proposal_search_insert AFTER INSERT ON proposals BEGIN"
+    " INSERT INTO proposal_search(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER proposal_search_delete AFTER DELETE ON proposals BEGIN"
+    " INSERT INTO proposal_search(proposal_search, rowid, search_text)"
+    " VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER proposal_search_update AFTER UPDATE OF search_text ON proposals BEGIN"
+    " INSERT INTO proposal_search(proposal_search, rowid, search_text)"
+    " VALUES ('delete', old.id, old.search_text);"
+    " INSERT INTO proposal_search(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "INSERT INTO proposal_search(proposal_search) VALUES ('rebuild')",
+]
+
+POSTGRESQL_CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_proposals_search_text_trigram ON proposals"
+    " USING gin (search_text gin_trgm_ops)",
+]
+
+
+def listen(proposals: Table) -> None:
+    """Build the index with the table (``db.create_all``) and drop it before the table."""
+    for statement in SQLITE_CREATE:
+        event.listen(proposals, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+    for statement in POSTGRESQL_CREATE:
+        event.listen(proposals, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+    event.listen(
+        proposals,
+        "before_drop",
+        DDL(f"DROP TABLE IF EXISTS {SEARCH_INDEX}").execute_if(dialect="sqlite"),
+    )
+
+
+def _like(search_text: SQLColumnExpression[str], word: str) -> ColumnElement[bool]:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return search_text.like(f"%{escaped}%", escape="\\")
+
+
+def contains_words(
+    proposal_id: SQLColumnExpression[int],
+    search_text: SQLColumnExpression[str],
+    words: list[str],
+    dialect: str,
+) -> ColumnElement[bool]:
+    """Rows whose folded search column contains every (folded) word."""
+    if dialect != "sqlite":
+        # pg_trgm's GIN index serves LIKE itself (and skips words without trigrams).
+        return and_(true(), *(_like(search_text, word) for word in words))
+    indexed = [word for word in words if len(word) >= INDEXED_LENGTH]
+    short = [_like(search_text, word) for word in words if len(word) < INDEXED_LENGTH]
+    if not indexed:
+        return and_(true(), *short)
+    # One FTS5 query: each word a quoted phrase (its trigrams in a row: a substring).
+    phrases = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
+    matching = select(search_table.c.rowid).where(literal_column(SEARCH_INDEX).op("MATCH")(phrases))
+    return and_(proposal_id.in_(matching), *short)
