@@ -11,6 +11,9 @@ keeps exactly these substring semantics:
   update of the column and delete, whatever writes the row (a service, a data deletion, a
   restore, a migration).
 - PostgreSQL: a GIN index with ``pg_trgm``'s operator class, which ``LIKE '%word%'`` uses.
+  pg_trgm reads letters as the database's LC_CTYPE classifies them: a database made in a
+  UTF-8 locale indexes Arabic and Cyrillic words too; one in the C locale only ASCII ones
+  (the others are then compared row by row, as before the index).
 
 A trigram index cannot serve a word of one or two characters: such words are compared with
 ``LIKE`` on the rows the longer words (and the other filters) leave.
@@ -18,6 +21,8 @@ A trigram index cannot serve a word of one or two characters: such words are com
 The migration that builds them spells the same SQL (migrations never import the app); the
 statements here build them with ``db.create_all`` (tests, a new instance).
 """
+
+from collections.abc import Callable
 
 from sqlalchemy import (
     DDL,
@@ -28,11 +33,14 @@ from sqlalchemy import (
     event,
     literal_column,
     select,
+    text,
     true,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.sql import column, table
 
 from app.database import SEARCH_INDEX
+from app.extensions import db
 
 #: Words shorter than this have no trigram: they are compared without the index.
 INDEXED_LENGTH = 3
@@ -82,16 +90,50 @@ def _like(search_text: SQLColumnExpression[str], word: str) -> ColumnElement[boo
     return search_text.like(f"%{escaped}%", escape="\\")
 
 
+def like_every_word(search_text: SQLColumnExpression[str], words: list[str]) -> ColumnElement[bool]:
+    """Every word compared on every row, without an index (how the search began)."""
+    return and_(true(), *(_like(search_text, word) for word in words))
+
+
+#: Per database: whether pg_trgm counts letters beyond ASCII as letters (its LC_CTYPE).
+_letters_beyond_ascii: dict[str, bool] = {}
+
+
+def _trigram_letters(engine: Engine) -> Callable[[str], bool]:
+    """What pg_trgm takes as a word's character on this database. It reads only letters and
+    digits, as the database's LC_CTYPE classifies them: in a UTF-8 locale (C.UTF-8,
+    en_US.UTF-8, …) Arabic and Cyrillic are letters; in the C locale only ASCII is."""
+    key = engine.url.render_as_string()
+    if key not in _letters_beyond_ascii:
+        _letters_beyond_ascii[key] = bool(
+            db.session.scalar(text("SELECT show_trgm('яяя') <> '{}'"))
+        )
+    if _letters_beyond_ascii[key]:
+        return str.isalnum
+    return lambda c: c.isascii() and c.isalnum()
+
+
+def _has_trigram(word: str, letter: Callable[[str], bool]) -> bool:
+    """Whether the word holds three letters in a row: pg_trgm's index can look it up."""
+    run = 0
+    for character in word:
+        run = run + 1 if letter(character) else 0
+        if run == INDEXED_LENGTH:
+            return True
+    return False
+
+
 def contains_words(
     proposal_id: SQLColumnExpression[int],
     search_text: SQLColumnExpression[str],
     words: list[str],
-    dialect: str,
+    engine: Engine,
 ) -> ColumnElement[bool]:
     """Rows whose folded search column contains every (folded) word."""
-    if dialect != "sqlite":
-        # pg_trgm's GIN index serves LIKE itself (and skips words without trigrams).
-        return and_(true(), *(_like(search_text, word) for word in words))
+    if engine.dialect.name == "postgresql":
+        return and_(true(), *_postgresql(search_text, words, _trigram_letters(engine)))
+    if engine.dialect.name != "sqlite":
+        return like_every_word(search_text, words)
     indexed = [word for word in words if len(word) >= INDEXED_LENGTH]
     short = [_like(search_text, word) for word in words if len(word) < INDEXED_LENGTH]
     if not indexed:
@@ -100,3 +142,13 @@ def contains_words(
     phrases = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
     matching = select(search_table.c.rowid).where(literal_column(SEARCH_INDEX).op("MATCH")(phrases))
     return and_(proposal_id.in_(matching), *short)
+
+
+def _postgresql(
+    search_text: SQLColumnExpression[str], words: list[str], letter: Callable[[str], bool]
+) -> list[ColumnElement[bool]]:
+    """pg_trgm's index serves LIKE for a word with a trigram. A word without one would make it
+    read its whole index (slower than reading the table): that word is compared on the rows
+    the others leave, through an expression the index does not cover."""
+    unindexed = search_text.concat("")
+    return [_like(search_text if _has_trigram(word, letter) else unindexed, word) for word in words]

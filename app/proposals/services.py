@@ -455,9 +455,8 @@ def public_proposals(council: Council, filters: Filters):
     # Folded like the stored column: "sante" finds "santé", "الايجار" finds "الإيجار".
     words = fold_for_search(filters.query).split()[:8]
     if words:
-        dialect = db.session.get_bind().dialect.name
         statement = statement.where(
-            search.contains_words(Proposal.id, Proposal.search_text, words, dialect)
+            search.contains_words(Proposal.id, Proposal.search_text, words, db.engine)
         )
     return statement.order_by(Proposal.created_at.desc(), Proposal.id.desc())
 
