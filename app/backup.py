@@ -37,7 +37,7 @@ from sqlalchemy import MetaData, Table, func, inspect, select, text
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Connection
 
-from app.database import utcnow, write_intent
+from app.database import SEARCH_INDEX, is_search_index, utcnow, write_intent
 from app.extensions import db
 from app.meetings.documents import storage_folder
 
@@ -122,8 +122,13 @@ def _tables(connection: Connection) -> list[Table]:
     """The tables as the database has them now (which may be an older schema than the code's),
     parents before children."""
     metadata = MetaData()
-    metadata.reflect(connection)
+    metadata.reflect(connection, only=_kept)
     return [table for table in metadata.sorted_tables if table.name not in SKIPPED]
+
+
+def _kept(name: str, _metadata) -> bool:
+    """Tables a backup holds: not the search index, which the database derives from rows."""
+    return not is_search_index(name)
 
 
 def _rows(connection: Connection, table: Table) -> Iterator[str]:
@@ -290,7 +295,7 @@ def verify(path: Path) -> dict:
 
 
 def _is_empty(connection: Connection) -> bool:
-    names = set(inspect(connection).get_table_names()) - SKIPPED
+    names = {n for n in inspect(connection).get_table_names() if _kept(n, None)} - SKIPPED
     if not names:
         return True
     metadata = MetaData()
@@ -327,8 +332,10 @@ def restore(path: Path) -> Summary:
 def _drop_everything() -> None:
     """An empty database may still hold empty tables (``db.create_all`` in a new instance)."""
     with db.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execute(text(f"DROP TABLE IF EXISTS {SEARCH_INDEX}"))
         metadata = MetaData()
-        metadata.reflect(connection)
+        metadata.reflect(connection, only=_kept)
         metadata.drop_all(connection)
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 

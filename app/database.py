@@ -41,6 +41,21 @@ write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
+#: The proposals' search index (``app/proposals/search.py``): SQLite's FTS5 table (with the
+#: shadow tables FTS5 keeps as ``proposal_search_*``) and PostgreSQL's trigram index. The
+#: database derives them from ``proposals``: backups, the migrations' comparison with the
+#: models and anything that walks every table leave them out.
+SEARCH_INDEX = "proposal_search"
+SEARCH_TRIGRAM_INDEX = "ix_proposals_search_text_trigram"
+
+
+def is_search_index(name: str | None) -> bool:
+    """Whether a table or index is part of the search index (derived, never a model's)."""
+    if not name:
+        return False
+    return name in (SEARCH_INDEX, SEARCH_TRIGRAM_INDEX) or name.startswith(f"{SEARCH_INDEX}_")
+
+
 def utcnow() -> datetime:
     """Naive UTC, as stored in every DateTime column (SQLite keeps no zone)."""
     return datetime.now(UTC).replace(tzinfo=None)

@@ -40,6 +40,14 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+def include_name(name, type_, parent_names):
+    """The search index is derived from rows (app/proposals/search.py), not a model: SQLite's
+    FTS5 table and its shadow tables, PostgreSQL's trigram index."""
+    from app.database import is_search_index
+
+    return not (type_ in ('table', 'index') and is_search_index(name))
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -103,6 +111,7 @@ def run_migrations_online():
             context.configure(
                 connection=connection,
                 target_metadata=get_metadata(),
+                include_name=include_name,
                 **conf_args
             )
 

@@ -9,6 +9,7 @@ from app.auth import Permission
 from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
 from app.i18n import Translated, TranslatedText
+from app.proposals import search
 
 
 class Topic(LabelledEnum):
@@ -205,6 +206,9 @@ class Proposal(Model):
             if event.answer:
                 return event
         return None
+
+
+search.listen(Proposal.__table__)  # type: ignore[arg-type]
 
 
 class ProposalEvent(Model):

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.i18n import Translated, is_language
 from app.meetings import services as meetings
 from app.meetings.models import ItemKind, Meeting
-from app.proposals import supporters, tracking
+from app.proposals import search, supporters, tracking
 from app.proposals.links import address_fingerprint
 from app.proposals.models import (
     PUBLIC_STATES,
@@ -453,9 +453,11 @@ def public_proposals(council: Council, filters: Filters):
     elif filters.lang:
         statement = statement.where(Proposal.lang == filters.lang)
     # Folded like the stored column: "sante" finds "santé", "الايجار" finds "الإيجار".
-    for word in fold_for_search(filters.query).split()[:8]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(Proposal.search_text.like(f"%{escaped}%", escape="\\"))
+    words = fold_for_search(filters.query).split()[:8]
+    if words:
+        statement = statement.where(
+            search.contains_words(Proposal.id, Proposal.search_text, words, db.engine)
+        )
     return statement.order_by(Proposal.created_at.desc(), Proposal.id.desc())
 
 
