@@ -151,10 +151,12 @@ def test_the_meeting_page_offers_the_form_and_then_a_change(app, world):
     meeting = world["meeting"]
     client = signed_in(app, world, "secretary")
     page = client.get(f"/councils/council-a/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Record the outcome of “Budget”" in page
+    assert 'Record the outcome of “<bdi lang="en" dir="ltr">Budget</bdi>”' in page
     post(client, outcome_url(meeting, meeting.items[0]), {"kind": "noted", "lang": "en"})
     page = client.get(f"/councils/council-a/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Change the outcome of “Budget”" in page and "Noted" in page
+    assert (
+        'Change the outcome of “<bdi lang="en" dir="ltr">Budget</bdi>”' in page and "Noted" in page
+    )
     again = client.get(outcome_url(meeting, meeting.items[0])).get_data(as_text=True)
     assert re.search(r'checked[^>]*value="noted"|value="noted"[^>]*checked', again)
 
@@ -171,8 +173,8 @@ def test_an_item_decided_by_a_vote_offers_no_second_record(app, world):
     db.session.commit()
     client = signed_in(app, world, "secretary")
     page = client.get(f"/councils/council-a/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Record the outcome of “Budget”" not in page
-    assert "Record the outcome of “Parks”" in page
+    assert 'Record the outcome of “<bdi lang="en" dir="ltr">Budget</bdi>”' not in page
+    assert 'Record the outcome of “<bdi lang="en" dir="ltr">Parks</bdi>”' in page
 
 
 def test_a_show_of_hands_between_alternatives_has_a_field_per_option(app, world):
