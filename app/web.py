@@ -222,16 +222,15 @@ def _requested_page() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
-def paginate(statement, *, per_page: int, by_key: bool = False):
+def paginate(statement, *, per_page: int, by_key: bool = False, one_pass: bool = False):
     """One page of ``statement``, the page number read from ?page= (clamped, never an error).
 
     ``by_key``: for long lists of one kind of record, ordered by columns an index holds; the
-    page's ids are found first (in the index), then only those rows are read."""
-    if by_key:
-        return KeyPagination(
-            select=statement, session=db.session, page=_requested_page(), per_page=per_page
-        )
-    return db.paginate(statement, page=_requested_page(), per_page=per_page)
+    page's ids are found first (in the index), then only those rows are read.
+    ``one_pass``: for lists that cost a pass over many rows to find (texts lacking a
+    translation): the total comes with the page's rows, not from a second pass."""
+    kind = KeyPagination if by_key else OnePassPagination if one_pass else SelectPagination
+    return kind(select=statement, session=db.session, page=_requested_page(), per_page=per_page)
 
 
 class KeyPagination(SelectPagination):
@@ -253,6 +252,21 @@ class KeyPagination(SelectPagination):
         key = statement.column_descriptions[0]["entity"].id
         keys = statement.with_only_columns(key).order_by(None).subquery()
         return session.scalar(select(func.count()).select_from(keys)) or 0
+
+
+class OnePassPagination(SelectPagination):
+    """A page whose rows carry the list's total (``count(*) OVER ()``)."""
+
+    def _query_items(self) -> list:
+        statement, session = self._query_args["select"], self._query_args["session"]
+        total = func.count().over().label("total")
+        page = statement.add_columns(total).limit(self.per_page).offset(self._query_offset)
+        rows = session.execute(page).all()
+        self._total = rows[0].total if rows else None
+        return [row[0] for row in rows]
+
+    def _query_count(self) -> int:
+        return super()._query_count() if self._total is None else self._total
 
 
 class ListPage(Pagination):

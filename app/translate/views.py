@@ -94,7 +94,7 @@ def worklist(slug: str):
     language = request.args.get("to")
     language = language if language in council.languages else None
     work = Worklist(council, language)
-    page = paginate(work.statement(), per_page=PER_PAGE)
+    page = paginate(work.statement(), per_page=PER_PAGE, one_pass=True)
     return render_template(
         "translate/worklist.html",
         council=council,
