@@ -235,3 +235,23 @@ def test_buttons_and_links_in_forms_are_big_enough(new_page, words):
     for element in controls:
         box = element.bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, element.evaluate("e => e.outerHTML")
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_no_sideways_scrolling_with_text_at_200_percent_on_a_phone(new_page, sign_in, ids, locale):
+    """Android's largest font size: the browser's default text size doubled (Chromium's own
+    font setting, as the phone's settings change it), on a 360 px screen."""
+    page = new_page({"width": 360, "height": 740})
+    sign_in(page, "secretary@demo.test")
+    page.context.new_cdp_session(page).send(
+        "Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}}
+    )
+    wide = []
+    for path in PUBLIC_PAGES + ["/start", "/councils/demo-city/members", "/profile"]:
+        path = path.format(**ids)
+        page.goto(f"{path}{'&' if '?' in path else '?'}lang={locale}")
+        assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 32
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            wide.append(f"{path} by {overflow}px")
+    assert not wide, f"scrolls sideways: {wide}"

@@ -71,3 +71,32 @@ def test_the_councils_sections_are_one_tap_away_and_the_skip_link_passes_them(
     page.keyboard.press("Tab")
     focused_in_sections = sections.evaluate("nav => nav.contains(document.activeElement)")
     assert not focused_in_sections
+
+
+def test_the_language_menu_closes_with_escape_and_when_focus_leaves_it(new_page, words):
+    """Opened from the keyboard on a phone, the menu takes its own row (it covers nothing),
+    Escape closes it with focus back on its button, and tabbing past it closes it too."""
+    en = words("en")
+    page = new_page({"width": 360, "height": 740})
+    page.goto("/councils/demo-city?lang=en")
+    menu = page.locator(".language-switcher")
+    summary = menu.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    nav = page.get_by_role("navigation", name=en("Choose a language"))
+    below = nav.bounding_box()
+    first_section = page.get_by_role("navigation", name=en("Council sections")).get_by_role("link")
+    section = first_section.first.bounding_box()
+    assert section["y"] >= below["y"] + below["height"], "the open menu covers the next link"
+
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    for _link in range(len(nav.get_by_role("link").all()) + 1):
+        page.keyboard.press("Tab")
+    expect(menu).not_to_have_attribute("open", "")
+    assert page.evaluate("!document.activeElement.closest('.language-switcher')")

@@ -13,6 +13,22 @@ document.documentElement.classList.add("js");
   });
 })();
 
+// The language menu closes with Escape (focus back on its button) and when focus leaves it,
+// so that it never covers the link the reader moves on to.
+(function () {
+  "use strict";
+  var menu = document.querySelector(".language-switcher");
+  if (!menu) return;
+  menu.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !menu.open) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  menu.addEventListener("focusout", function (event) {
+    if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
+  });
+})();
+
 // Quorum: refresh the count while a meeting is open, without reloading the page.
 (function () {
   "use strict";
