@@ -205,6 +205,23 @@ def test_pages_with_form_errors(new_page, words, locale):
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])
+def test_an_error_link_shows_the_field_with_its_label(new_page, words, locale):
+    """Following a link of the error summary brings the field into view with its label and
+    its error above it, not at the very top of the screen with both hidden."""
+    page = new_page({"width": 360, "height": 640})
+    t = words(locale)
+    page.goto(f"/councils/demo-city/proposals/new?lang={locale}")
+    page.get_by_role("button", name=t("Send the proposal")).click()
+    summary = page.get_by_role("alert", name=t("There is a problem"))
+    links = summary.get_by_role("link")
+    links.last.click()
+    target = page.locator(links.last.get_attribute("href"))
+    label = page.locator(f"label[for='{target.get_attribute('id')}']")
+    box = label.bounding_box()
+    assert box is not None and box["y"] >= 0, f"the label is scrolled out of view: {box}"
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
 def test_no_sideways_scrolling_at_320px(new_page, sign_in, ids, locale):
     page = new_page({"width": 320, "height": 640})
     sign_in(page, "secretary@demo.test")
