@@ -93,7 +93,7 @@ def test_declined_cancelled_and_private_records_are_left_out_public_answers_are_
         assert hidden not in html
     answer = answered.events[-1]
     assert f"/translate/answer/{answer.id}?" in html
-    assert "Answer to “Answered one”" in html
+    assert 'Answer to “<bdi lang="en" dir="ltr">Answered one</bdi>”' in html
 
 
 def test_a_language_filter_that_works_without_javascript(app, council, translator):
