@@ -226,6 +226,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30, help="requests per page, one client")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--only", help="measure only pages whose name contains this")
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="neither migrate nor seed the instance (to measure another checkout on the same data)",
+    )
     args = parser.parse_args()
 
     instance = Path(args.instance or tempfile.mkdtemp(prefix="consulta-pages-"))
@@ -239,7 +244,9 @@ def main() -> None:
     }
     if database_url:
         env["DATABASE_URL"] = database_url
-    prepare(args.demo, env)
+    os.environ.update(env)
+    if not args.as_is:
+        prepare(args.demo, env)
     paths = pages(env)
     if args.only:
         paths = {
