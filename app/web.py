@@ -51,9 +51,11 @@ CSP = "; ".join(
 )
 
 
-def qr_code(link: str, label: str) -> Markup:
-    """A link as a QR code to photograph: inline SVG, drawn on the server."""
-    svg = segno.make(link, error="m").svg_inline(scale=4, border=2)
+def qr_code(link: str, label: str, *, scale: int = 4) -> Markup:
+    """A link as a QR code to photograph: inline SVG, drawn on the server, named ``label``."""
+    # Its light modules are drawn white, not left transparent: a dark mode or a contrast theme
+    # that darkens the page behind it would leave dark on dark, which no phone can read.
+    svg = segno.make(link, error="m").svg_inline(scale=scale, border=2, light="#fff")
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))  # noqa: S704
 
 

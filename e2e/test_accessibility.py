@@ -1,10 +1,13 @@
 """axe-core finds nothing on any page, signed in or out, in English and Arabic, on a phone and
 a desktop; no page scrolls sideways at 320 px."""
 
+import io
+
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
-from e2e.conftest import DESKTOP, PHONE, axe_violations
+from e2e.conftest import CHROMIUM_ARGS, DESKTOP, PHONE, axe_violations, chromium_path
 
 PUBLIC_PAGES = [
     "/",
@@ -272,3 +275,24 @@ def test_no_sideways_scrolling_with_text_at_200_percent_on_a_phone(new_page, sig
         if overflow > 0:
             wide.append(f"{path} by {overflow}px")
     assert not wide, f"scrolls sideways: {wide}"
+
+
+def test_the_projectors_qr_code_stays_dark_on_light_in_the_browsers_dark_mode(
+    browser, base_url, ids
+):
+    """Chromium's automatic dark mode darkens what the page leaves light: a QR code whose
+    light modules were transparent turned dark on dark, and no phone could read it."""
+    dark = browser.browser_type.launch(
+        executable_path=chromium_path(),
+        args=[*CHROMIUM_ARGS, "--blink-settings=forceDarkModeEnabled=true"],
+    )
+    try:
+        page = dark.new_page(viewport=DESKTOP, base_url=base_url)
+        page.goto(f"/councils/demo-city/polls/{ids['open_poll']}/projector?lang=en")
+        shot = Image.open(io.BytesIO(page.locator(".projector__qr svg").screenshot()))
+        grey = shot.convert("L")
+        assert grey.getpixel((1, 1)) > 200, "the quiet zone around the code is dark"
+        dark_share = sum(grey.histogram()[:60]) / (grey.width * grey.height)
+        assert 0.2 < dark_share < 0.7, f"{dark_share:.0%} of the code is dark"
+    finally:
+        dark.close()

@@ -311,7 +311,8 @@ def test_the_results_are_brought_to_an_item_of_a_meeting_to_come(
     public = app.test_client()
     agenda = public.get(f"/councils/riverside-migrant-council/meetings/{meeting.id}")
     text = agenda.get_data(as_text=True)
-    assert "Input from the consultation: Which topics should the council work on next year?" in text
+    title = '<bdi lang="en" dir="ltr">Which topics should the council work on next year?</bdi>'
+    assert f"Input from the consultation: {title}" in text
     assert f"{BASE}/{consultation.id}/results" in text
     page = public.get(f"{BASE}/{consultation.id}").get_data(as_text=True)
     assert "The results are input to the meeting of" in page

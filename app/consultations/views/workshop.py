@@ -8,7 +8,6 @@ each phone keeps one response for the whole session (its token sealed in the pho
 
 import time
 
-import segno
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -23,6 +22,7 @@ from app.i18n import current_locale
 from app.tokens import seal_text, unseal_text
 from app.transactions import action
 from app.urls import external_url
+from app.web import qr_code
 
 bp = Blueprint("workshop", __name__, url_prefix="/councils/<slug>/consultations")
 
@@ -83,7 +83,6 @@ def screen(slug: str, consultation_id: int, number: int):
         number=number,
         key=workshop_key(consultation),
     )
-    qr = segno.make(answer_url, error="m")
     return render_template(
         "consultations/workshop/screen.html",
         council=consultation.council,
@@ -91,7 +90,7 @@ def screen(slug: str, consultation_id: int, number: int):
         question=question,
         number=number,
         count=len(consultation.questions),
-        qr=Markup(qr.svg_inline(scale=6, border=2, title=_("Scan to answer"))),  # noqa: S704
+        qr=qr_code(answer_url, _("Scan to answer"), scale=6),
         answer_url=answer_url,
         counts=Markup(_counts(consultation, question)),  # noqa: S704 - our own template
         is_open=consultation.is_open(utcnow()),

@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-import segno
 from flask import (
     Blueprint,
     flash,
@@ -12,7 +11,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
 from app.database import utcnow
@@ -24,7 +22,7 @@ from app.urls import external_url
 from app.voting import members, pending, services
 from app.voting.forms import CloseMeetingForm, OpenPollForm, PollForm, VoteForm
 from app.voting.models import Poll, PollMethod, PollState
-from app.web import never_stored
+from app.web import never_stored, qr_code
 
 bp = Blueprint("voting", __name__, url_prefix="/councils/<slug>")
 
@@ -325,13 +323,12 @@ def close_meeting(slug: str, meeting_id: int):
 def projector(slug: str, poll_id: int):
     poll = load_poll(poll_id)
     scan_url = scan_to_vote_url(poll)
-    qr = segno.make(scan_url, error="m")
     counts = services.turnout(poll)
     return render_template(
         "voting/projector.html",
         poll=poll,
         council=poll.council,
-        qr=Markup(qr.svg_inline(scale=6, border=2, title=_("Scan to vote"))),  # noqa: S704
+        qr=qr_code(scan_url, _("Scan to vote"), scale=6),
         scan_url=scan_url,
         turnout=counts,
         needed=services.votes_needed(poll, counts),
