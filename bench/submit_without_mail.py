@@ -27,13 +27,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import NoRedirect, free_port  # noqa: E402
+
 BIN = ROOT / ".venv" / "bin"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def silent_mail_server(port: int) -> socket.socket:
@@ -53,11 +51,6 @@ def silent_mail_server(port: int) -> socket.socket:
 
     threading.Thread(target=accept, daemon=True).start()
     return listener
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def submit(base: str, number: int) -> float:

@@ -22,7 +22,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,13 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import NoRedirect, free_port  # noqa: E402
+
 PASSWORD = "burst-password-1"  # noqa: S105 - a throwaway benchmark account
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def prepare(database_url: str, members: int, secret: bool) -> tuple[int, list[tuple[str, str]]]:
@@ -154,11 +149,6 @@ class Voter:
             {"csrf_token": self.token("/sign-in"), "email": self.email, "password": PASSWORD},
         )
         assert status == 302, f"sign-in of {self.email} failed: {status}"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 async def exchange(port: int, request: str, body: bytes = b"") -> tuple[int, dict, str]:
