@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import String, Text, event, inspect
 from sqlalchemy.orm import Session
 
-from app.i18n import Translated, TranslatedText
+from app.i18n import Translated, TranslatedRow, TranslatedText
 from app.text import clean_plain
 
 _COLUMNS: dict[type, tuple[tuple[str, str], ...]] = {}
@@ -56,3 +56,5 @@ def clean_record(record) -> None:
 def _clean_before_flush(session: Session, _context, _instances) -> None:
     for record in (*session.new, *session.dirty):
         clean_record(record)
+        if isinstance(record, TranslatedRow):
+            record.note_languages()

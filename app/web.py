@@ -230,7 +230,7 @@ def paginate(statement, *, per_page: int, by_key: bool = False, one_pass: bool =
     ``by_key``: for long lists of one kind of record, ordered by columns an index holds; the
     page's ids are found first (in the index), then only those rows are read.
     ``one_pass``: for lists that cost a pass over many rows to find (texts lacking a
-    translation): the total comes with the page's rows, not from a second pass."""
+    translation): the statement gives each row the total, found in the same pass."""
     kind = KeyPagination if by_key else OnePassPagination if one_pass else SelectPagination
     return kind(select=statement, session=db.session, page=_requested_page(), per_page=per_page)
 
@@ -257,14 +257,14 @@ class KeyPagination(SelectPagination):
 
 
 class OnePassPagination(SelectPagination):
-    """A page whose rows carry the list's total (``count(*) OVER ()``)."""
+    """A page of a statement whose rows carry the list's total as their last column (counted
+    in the same statement, e.g. from a materialized CTE)."""
 
     def _query_items(self) -> list:
         statement, session = self._query_args["select"], self._query_args["session"]
-        total = func.count().over().label("total")
-        page = statement.add_columns(total).limit(self.per_page).offset(self._query_offset)
+        page = statement.limit(self.per_page).offset(self._query_offset)
         rows = session.execute(page).all()
-        self._total = rows[0].total if rows else None
+        self._total = rows[0][-1] if rows else None
         return [row[0] for row in rows]
 
     def _query_count(self) -> int:

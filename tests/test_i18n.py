@@ -3,7 +3,7 @@ from gettext import c2py
 import pytest
 
 from app.cli import catalog_problems
-from app.i18n import PLURAL_FORMS, UI_LOCALES, Translated, bcp47
+from app.i18n import PLURAL_FORMS, UI_LOCALES, Translated, bcp47, translated_into
 from tests.helpers import post, sign_in
 
 
@@ -148,3 +148,14 @@ def test_form_errors_are_translated(client):
     assert 'aria-invalid="true"' in html
     assert "There is a problem" not in html
     assert "Enter an email address." not in html
+
+
+def test_a_record_keeps_the_languages_all_its_texts_exist_in():
+    title = Translated.of("Benches", "en").with_translation("ar", "مقاعد", by="x")
+    body = Translated.of("More benches", "en").with_translation("uk", "Лавки", by="x")
+    assert translated_into([title]) == " ar en "
+    assert translated_into([title, body]) == " en "
+    # A text without its original has nothing to translate; nothing at all is marked "*".
+    assert translated_into([title, Translated(), None]) == " ar en "
+    assert translated_into([Translated({"original": "fr", "en": "Orphan"})]) == "*"
+    assert translated_into([]) == "*"

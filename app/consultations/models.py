@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from app.auth import Permission
 from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
-from app.i18n import Translated, TranslatedText
+from app.i18n import Translated, TranslatedRow, TranslatedText
 
 
 class ConsultationState(LabelledEnum):
@@ -83,7 +83,7 @@ RANKING_MAX = 5
 SCALE_MAX = 5
 
 
-class Consultation(Model):
+class Consultation(TranslatedRow, Model):
     __tablename__ = "consultations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,7 +174,7 @@ def _local_day(zone: str, moment: datetime) -> date:
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
 
 
-class Question(Model):
+class Question(TranslatedRow, Model):
     __tablename__ = "consultation_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -226,7 +226,7 @@ class Question(Model):
         return self.kind in (QuestionKind.single, QuestionKind.multiple, QuestionKind.ranking)
 
 
-class QuestionOption(Model):
+class QuestionOption(TranslatedRow, Model):
     __tablename__ = "consultation_options"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ here. Each module imports only modules named before it, so each reads on its own
 import cycle can form between them.
 """
 
-from app.i18n.column import TranslatedText, lacks, text_in
+from app.i18n.column import TranslatedRow, TranslatedText, lacks, translated_into
 from app.i18n.languages import (
     DEFAULT_LOCALE,
     LANGUAGES,
@@ -42,6 +42,7 @@ __all__ = [
     "Shown",
     "Translated",
     "all_languages",
+    "TranslatedRow",
     "TranslatedText",
     "bcp47",
     "current_locale",
@@ -55,6 +56,6 @@ __all__ = [
     "remember_language",
     "requested_locale",
     "select_locale",
-    "text_in",
+    "translated_into",
     "translated_note",
 ]

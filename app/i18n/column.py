@@ -1,8 +1,10 @@
-"""The database column that stores a Translated value, and how SQL reads into it."""
+"""The database column that stores a Translated value, and what a row keeps of its languages."""
 
-from sqlalchemy import Text, and_, func, literal, or_
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import String, and_, inspect, or_
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
 
 from app.i18n.translated import Translated
@@ -25,37 +27,56 @@ class TranslatedText(TypeDecorator):
         return None if value is None else Translated(value)
 
 
-class _TextAt(FunctionElement):
-    """The text at a key of a JSON object column, the key itself an SQL expression."""
+class TranslatedRow:
+    """A record whose translated texts the translators' worklist lists.
 
-    type = Text()
-    inherit_cache = True
-    name = "text_at"
+    ``translated_into`` keeps, as the record is written, the languages every one of its texts
+    exists in (`` ar en fr ``; ``*`` when it has no text to translate), so that what lacks a
+    language is found by comparing short strings instead of reading each text's JSON. It is
+    kept up to date before each flush (``app.cleaning``); rows written by Core statements must
+    set it with :func:`translated_into`.
+    """
 
+    translated_into: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
-@compiles(_TextAt)
-def _text_at_sqlite(element, compiler, **kw):
-    column, key = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"json_extract({column}, '$.\"' || {key} || '\"')"
-
-
-@compiles(_TextAt, "postgresql")
-def _text_at_postgresql(element, compiler, **kw):
-    column, key = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"({column} ->> CAST({key} AS TEXT))"
-
-
-def text_in(column, lang):
-    """SQL for the version of a translated column in ``lang`` (a code, or an SQL expression);
-    NULL when there is none."""
-    key = literal(lang, Text) if isinstance(lang, str) else lang
-    return _TextAt(column, key)
+    def note_languages(self) -> None:
+        values = [getattr(self, name) for name in translated_columns(type(self))]
+        languages = translated_into(values)
+        if self.translated_into != languages:
+            self.translated_into = languages
 
 
-def lacks(column, languages):
-    """SQL: the column has an original text but no version in one of ``languages``
-    (``Translated`` read in the database, so that a list of what is missing can be paged
-    there). The original is looked up once: each lookup parses the JSON again."""
-    original = func.coalesce(text_in(column, text_in(column, "original")), "")
-    missing = [func.coalesce(text_in(column, lang), "") == "" for lang in languages]
-    return and_(original != "", or_(*missing))
+_COLUMNS: dict[type, tuple[str, ...]] = {}
+
+
+def translated_columns(model: type) -> tuple[str, ...]:
+    """The attributes of ``model`` that hold a :class:`Translated` value."""
+    if model not in _COLUMNS:
+        attributes: Any = inspect(model).column_attrs
+        _COLUMNS[model] = tuple(
+            attribute.key
+            for attribute in attributes
+            if isinstance(attribute.columns[0].type, TranslatedText)
+        )
+    return _COLUMNS[model]
+
+
+def translated_into(values: Iterable[Translated | None]) -> str:
+    """The languages every text among ``values`` exists in, as ``TranslatedRow`` keeps them; a
+    value without its original text has nothing to translate and is left out."""
+    found = [set(value.texts) for value in values if value and value.get(value.original)]
+    if not found:
+        return NOTHING_TO_TRANSLATE
+    return f" {' '.join(sorted(set.intersection(*found)))} "
+
+
+NOTHING_TO_TRANSLATE = "*"
+
+
+def lacks(model: type[TranslatedRow], languages: Iterable[str]):
+    """SQL: a record of ``model`` has a text missing in one of ``languages``."""
+    column = model.translated_into
+    return and_(
+        column != NOTHING_TO_TRANSLATE,
+        or_(*(~column.contains(f" {lang} ", autoescape=True) for lang in languages)),
+    )

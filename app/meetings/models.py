@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 from app.auth import Permission
 from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
-from app.i18n import Translated, TranslatedText
+from app.i18n import Translated, TranslatedRow, TranslatedText
 from app.meetings.documents import EXTENSIONS
 
 
@@ -55,7 +55,7 @@ class Presence(LabelledEnum):
         return {cls.present: _l("Present"), cls.excused: _l("Excused"), cls.absent: _l("Absent")}
 
 
-class Meeting(Model):
+class Meeting(TranslatedRow, Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,7 +128,7 @@ class Meeting(Model):
         return select(cls).where(cls.council_id == bindparam("council_id"))
 
 
-class AgendaItem(Model):
+class AgendaItem(TranslatedRow, Model):
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 from app.auth import Permission
 from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
-from app.i18n import Translated, TranslatedText
+from app.i18n import Translated, TranslatedRow, TranslatedText
 from app.meetings.models import Meeting
 
 
@@ -26,7 +26,7 @@ class MinutesState(LabelledEnum):
         }
 
 
-class Minutes(Model):
+class Minutes(TranslatedRow, Model):
     """The written record of one meeting: Markdown in its original language plus translations.
 
     Every change to the original text is a numbered ``MinutesRevision``; ``revision`` is the

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 from app.auth import Permission
 from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
-from app.i18n import Translated, TranslatedText
+from app.i18n import Translated, TranslatedRow, TranslatedText
 from app.proposals import search
 
 
@@ -87,13 +87,23 @@ PUBLIC_STATES = frozenset(
 )
 
 
-class Proposal(Model):
+class Proposal(TranslatedRow, Model):
     __tablename__ = "proposals"
     __table_args__ = (
         UniqueConstraint("council_id", "reference"),
         # The public list, newest first, walked in this index: a page's offset, the count
         # and the filters by state, topic and language are read from it, not from the rows.
         Index("ix_proposals_listing", "council_id", "created_at", "id", "state", "topic", "lang"),
+        # The translators' worklist reads what it needs of a proposal here, not from the row.
+        Index(
+            "ix_proposals_to_translate",
+            "council_id",
+            "translated_into",
+            "state",
+            "translators_asked_at",
+            "created_at",
+            "agenda_item_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,10 +221,14 @@ class Proposal(Model):
 search.listen(Proposal.__table__)  # type: ignore[arg-type]
 
 
-class ProposalEvent(Model):
+class ProposalEvent(TranslatedRow, Model):
     """One step in a proposal's history: a state change with the council's answer, or an edit."""
 
     __tablename__ = "proposal_events"
+    # The translators' worklist reads the public answers here, not from the rows.
+    __table_args__ = (
+        Index("ix_proposal_events_to_translate", "proposal_id", "public", "translated_into", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)

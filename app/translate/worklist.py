@@ -5,15 +5,15 @@ asked its translators to translate; never a cancelled meeting, a declined propos
 answer that stays between the author and the council. Urgency: the next meeting's texts
 first (agenda order), then what the council asked for, then the rest, newest first.
 
-The list is found and paged in the database (which texts lack which language is read from the
-JSON columns, ``app.i18n.lacks``), and a page is loaded with one statement per kind of text,
-so its cost does not grow with the number of meetings or proposals.
+The list is found and paged in the database (which texts lack which language is kept on each
+row as it is written, ``app.i18n.TranslatedRow``), and a page is loaded with one statement per
+kind of text, so its cost does not grow with the number of meetings or proposals.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, exists, literal, or_, select, union_all
+from sqlalchemy import Select, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from app.consultations.models import Consultation, ConsultationState, Question, QuestionOption
@@ -51,10 +51,6 @@ def _key(kind: str, column):
     return (column * STRIDE + ORDER.index(kind)).label("key")
 
 
-def _lacking(columns, languages: list[str]):
-    return or_(*(lacks(column, languages) for column in columns))
-
-
 def _visible_meeting():
     """Public meetings and shared drafts; cancelled ones are left out with their agenda."""
     return (
@@ -89,7 +85,6 @@ class Worklist:
         ).label("rank")
 
     def _meetings(self) -> Select:
-        columns = [Meeting.title, Meeting.description, Meeting.accessibility_notes]
         return select(
             _key("meeting", Meeting.id),
             self._rank(Meeting.id, Meeting.translators_asked_at),
@@ -98,7 +93,7 @@ class Worklist:
         ).where(
             Meeting.council_id == self.council.id,
             *_visible_meeting(),
-            _lacking(columns, self.languages),
+            lacks(Meeting, self.languages),
         )
 
     def _items(self) -> Select:
@@ -113,14 +108,12 @@ class Worklist:
             .where(
                 Meeting.council_id == self.council.id,
                 *_visible_meeting(),
-                _lacking([AgendaItem.title, AgendaItem.description], self.languages),
+                lacks(AgendaItem, self.languages),
             )
         )
 
     def _polls(self) -> Select:
-        options = exists().where(
-            PollOption.poll_id == Poll.id, _lacking([PollOption.label], self.languages)
-        )
+        options = exists().where(PollOption.poll_id == Poll.id, lacks(PollOption, self.languages))
         return (
             select(
                 _key("poll", Poll.id),
@@ -133,7 +126,7 @@ class Worklist:
             .where(
                 Meeting.council_id == self.council.id,
                 *_visible_meeting(),
-                or_(_lacking([Poll.question], self.languages), options),
+                or_(lacks(Poll, self.languages), options),
             )
         )
 
@@ -151,7 +144,7 @@ class Worklist:
             .where(
                 Meeting.council_id == self.council.id,
                 *_visible_meeting(),
-                _lacking([Outcome.summary], self.languages),
+                lacks(Outcome, self.languages),
             )
         )
 
@@ -171,25 +164,25 @@ class Worklist:
                     (Proposal.translators_asked_at.is_not(None))
                     & (Proposal.state != ProposalState.declined),
                 ),
-                _lacking([Proposal.title, Proposal.body], self.languages),
+                lacks(Proposal, self.languages),
             )
         )
 
     def _answers(self) -> Select:
-        return (
-            select(
-                _key("answer", ProposalEvent.id),
-                literal(OTHER).label("rank"),
-                literal(0).label("seq"),
-                ProposalEvent.at.label("at"),
-            )
-            .join(ProposalEvent.proposal)
-            .where(
-                Proposal.council_id == self.council.id,
-                Proposal.state.in_(PUBLIC_STATES),
-                ProposalEvent.public.is_(True),
-                _lacking([ProposalEvent.answer], self.languages),
-            )
+        # The public proposals' ids first (from an index), then their answers (from another):
+        # neither table's rows are read.
+        public = select(Proposal.id).where(
+            Proposal.council_id == self.council.id, Proposal.state.in_(PUBLIC_STATES)
+        )
+        return select(
+            _key("answer", ProposalEvent.id),
+            literal(OTHER).label("rank"),
+            literal(0).label("seq"),
+            ProposalEvent.at.label("at"),
+        ).where(
+            ProposalEvent.proposal_id.in_(public),
+            ProposalEvent.public.is_(True),
+            lacks(ProposalEvent, self.languages),
         )
 
     def _minutes(self) -> Select:
@@ -205,7 +198,7 @@ class Worklist:
             .where(
                 Meeting.council_id == self.council.id,
                 Minutes.state != MinutesState.draft,
-                _lacking([Minutes.body], self.languages),
+                lacks(Minutes, self.languages),
             )
         )
 
@@ -213,12 +206,12 @@ class Worklist:
         """Published consultations and shared drafts, with their questions and options."""
         questions = exists().where(
             Question.consultation_id == Consultation.id,
-            _lacking([Question.text, Question.hint], self.languages),
+            lacks(Question, self.languages),
         )
         options = exists().where(
             QuestionOption.question_id == Question.id,
             Question.consultation_id == Consultation.id,
-            _lacking([QuestionOption.label], self.languages),
+            lacks(QuestionOption, self.languages),
         )
         return select(
             _key("consultation", Consultation.id),
@@ -232,27 +225,32 @@ class Worklist:
                 Consultation.translators_asked_at.is_not(None),
             ),
             or_(
-                _lacking(
-                    [Consultation.title, Consultation.intro, Consultation.answer], self.languages
-                ),
+                lacks(Consultation, self.languages),
                 questions,
                 options,
             ),
         )
 
     def statement(self) -> Select:
-        """The keys of the texts to translate, most urgent first (page it with ``paginate``)."""
-        rows = union_all(
-            self._meetings(),
-            self._items(),
-            self._polls(),
-            self._proposals(),
-            self._answers(),
-            self._minutes(),
-            self._outcomes(),
-            self._consultations(),
-        ).subquery()
-        return select(rows.c.key).order_by(
+        """The keys of the texts to translate, most urgent first, each with the list's total
+        (page it with ``paginate(one_pass=True)``). The texts are found once, into a
+        materialized table that is both counted and sorted."""
+        rows = (
+            union_all(
+                self._meetings(),
+                self._items(),
+                self._polls(),
+                self._proposals(),
+                self._answers(),
+                self._minutes(),
+                self._outcomes(),
+                self._consultations(),
+            )
+            .cte("texts")
+            .prefix_with("MATERIALIZED")
+        )
+        total = select(func.count()).select_from(rows).scalar_subquery()
+        return select(rows.c.key, total.label("total")).order_by(
             rows.c.rank,
             case((rows.c.rank == NEXT_MEETING, rows.c.seq), else_=0),
             rows.c.at.desc(),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import (
 from app.auth import Permission
 from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
 from app.extensions import Model
-from app.i18n import Translated, TranslatedText
+from app.i18n import Translated, TranslatedRow, TranslatedText
 from app.meetings.models import AgendaItem, Meeting
 
 
@@ -82,7 +82,7 @@ class PollState(LabelledEnum):
         }
 
 
-class Poll(Model):
+class Poll(TranslatedRow, Model):
     __tablename__ = "polls"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,7 +159,7 @@ class Poll(Model):
         return next((o for o in self.options if o.key == key), None)
 
 
-class PollOption(Model):
+class PollOption(TranslatedRow, Model):
     __tablename__ = "poll_options"
     __table_args__ = (UniqueConstraint("poll_id", "key"),)
 
@@ -260,7 +260,7 @@ class OutcomeKind(LabelledEnum):
         }
 
 
-class Outcome(Model):
+class Outcome(TranslatedRow, Model):
     """How an agenda item ended, as the secretary records it: besides the electronic votes
     (whose result is the outcome of their item), one per item."""
 

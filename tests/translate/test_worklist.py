@@ -203,3 +203,37 @@ def test_an_outcomes_summary_is_on_the_worklist_and_translated_beside_its_origin
     assert outcome.summary.get("ar") == "مقاعد أكثر، سيارات أقل."
     shown = app.test_client().get(f"/councils/council-a/meetings/{meeting.id}?lang=ar")
     assert "مقاعد أكثر، سيارات أقل." in shown.get_data(as_text=True)
+
+
+def test_a_text_leaves_the_worklist_once_translated_into_every_language(app, council, translator):
+    proposal = submit(council, "Bike racks")
+    for step in proposal.events:  # only the proposal itself counts here
+        step.answer = Translated()
+    db.session.commit()
+    url = f"/councils/council-a/translate/proposal/{proposal.id}"
+    for lang, title, body in (
+        ("ar", "رفوف الدراجات", "رفوف، من فضلكم."),
+        ("uk", "Велосипеди", "Так."),
+    ):
+        assert "Bike racks" in headings(translator.get(WORKLIST).get_data(as_text=True))
+        page = translator.get(f"{url}?to={lang}").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        data = {"csrf_token": token, "text-title": title, "text-body": body}
+        assert translator.post(f"{url}?to={lang}", data=data).status_code == 302
+    assert "Bike racks" not in headings(translator.get(WORKLIST).get_data(as_text=True))
+    # Removing a translation puts the text back, for that language only.
+    db.session.expire_all()
+    proposal.body = proposal.body.with_translation("uk", "", by="x")
+    db.session.commit()
+    assert "Bike racks" in headings(translator.get(f"{WORKLIST}?to=uk").get_data(as_text=True))
+    assert "Bike racks" not in headings(translator.get(f"{WORKLIST}?to=ar").get_data(as_text=True))
+
+
+def test_the_total_comes_with_the_page(app, council, translator):
+    for number in range(23):
+        submit(council, f"Proposal {number}")
+    db.session.commit()
+    html = translator.get(f"{WORKLIST}?page=2").get_data(as_text=True)
+    # 23 proposals and their 23 public answers: three pages of twenty.
+    assert "Page 2 of 3" in html
+    assert "Page 3 of 3" in translator.get(f"{WORKLIST}?page=3").get_data(as_text=True)
