@@ -8,11 +8,11 @@ so two people editing at once never overwrite each other.
 
 import difflib
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import func, select
 
 from app import audit
 from app.auth import Permission, can
@@ -56,25 +56,54 @@ def published_ids(meeting_ids: set[int]) -> list[tuple[int, int]]:
     return [(minutes_id, meeting_id) for minutes_id, meeting_id in rows]
 
 
-def published(council, limit: int) -> list[Minutes]:
-    """The council's published minutes, newest first, with their meetings and revisions
-    (their dates and notes: not their texts)."""
-    revisions = selectinload(Minutes.revisions).load_only(
-        MinutesRevision.number,
-        MinutesRevision.created_at,
-        MinutesRevision.note,
-        MinutesRevision.correction,
+@dataclass(frozen=True)
+class PublishedMinutes:
+    """What the council's feed says of published minutes."""
+
+    id: int
+    revision: int
+    published_at: datetime
+    #: When the current revision was saved.
+    revised_at: datetime
+    #: The note of the latest correction ("" when never corrected).
+    correction: str
+    meeting_title: Translated
+    meeting_starts_at: datetime
+
+
+def published(council, limit: int) -> list[PublishedMinutes]:
+    """The council's published minutes, newest first: one statement that reads neither the
+    texts of the minutes nor those of their revisions."""
+    current = (
+        select(MinutesRevision.created_at)
+        .where(MinutesRevision.minutes_id == Minutes.id)
+        .order_by(MinutesRevision.number.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    return list(
-        db.session.scalars(
-            select(Minutes)
-            .join(Minutes.meeting)
-            .where(Meeting.council_id == council.id, Minutes.state == MinutesState.published)
-            .options(contains_eager(Minutes.meeting), revisions)
-            .order_by(Minutes.published_at.desc())
-            .limit(limit)
+    correction = (
+        select(MinutesRevision.note)
+        .where(MinutesRevision.minutes_id == Minutes.id, MinutesRevision.correction.is_(True))
+        .order_by(MinutesRevision.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Minutes.id,
+            Minutes.revision,
+            func.coalesce(Minutes.published_at, Minutes.updated_at),
+            current,
+            func.coalesce(correction, ""),
+            Meeting.title,
+            Meeting.starts_at,
         )
+        .join(Minutes.meeting)
+        .where(Meeting.council_id == council.id, Minutes.state == MinutesState.published)
+        .order_by(Minutes.published_at.desc())
+        .limit(limit)
     )
+    return [PublishedMinutes(*row) for row in rows]
 
 
 def current_revision(minutes: Minutes) -> MinutesRevision:

@@ -45,21 +45,20 @@ class ForTheRegister:
         host = urlsplit(external_url("site.home")).hostname or "localhost"
         entries = []
         for minutes in services.published(council, limit):
-            meeting = minutes.meeting
-            published = minutes.published_at or minutes.updated_at
             summary = _(
                 "Minutes of the meeting of %(date)s, version %(number)s.",
-                date=format_local(meeting.starts_at, council.timezone, "long", "date"),
+                date=format_local(minutes.meeting_starts_at, council.timezone, "long", "date"),
                 number=minutes.revision,
             )
-            if minutes.corrections:
-                summary += " " + _("Corrected: %(note)s", note=minutes.corrections[-1].note)
+            if minutes.correction:
+                summary += " " + _("Corrected: %(note)s", note=minutes.correction)
+            published = minutes.published_at
             entries.append(
                 FeedEntry(
                     id=f"tag:{host},{published.date().isoformat()}:{council.slug}/minutes/"
                     f"{minutes.id}",
-                    title=_("Minutes: %(meeting)s", meeting=meeting.title.shown().text),
-                    updated=max(published, services.current_revision(minutes).created_at),
+                    title=_("Minutes: %(meeting)s", meeting=minutes.meeting_title.shown().text),
+                    updated=max(published, minutes.revised_at or published),
                     link=external_url("minutes.minutes", slug=council.slug, minutes_id=minutes.id),
                     summary=summary,
                 )

@@ -249,6 +249,19 @@ def test_the_register_links_published_minutes_and_the_feed_carries_them(app, clo
     }
     assert entries["Minutes: Plenary meeting"] == link
     assert len(entries) == 2  # the roll call and the minutes
+    # A correction is news: the entry says what changed, dated by the new version.
+    text = services.current_revision(minutes).text + "\n\nThe vote was at 19:05."
+    services.correct(
+        minutes, text, "The time of the vote.", base=minutes.revision, actor=people["Secretary"]
+    )
+    db.session.commit()
+    corrected = ET.fromstring(public.get("/councils/council-a/decisions.atom").data)  # noqa: S314
+    entry = next(
+        e for e in corrected.iter(f"{atom}entry") if e.find(f"{atom}title").text.startswith("Min")
+    )
+    assert entry.find(f"{atom}summary").text.endswith("version 2. Corrected: The time of the vote.")
+    revised = services.current_revision(minutes).created_at
+    assert entry.find(f"{atom}updated").text == revised.replace(microsecond=0).isoformat() + "Z"
     # A filtered feed is a list of decisions only.
     atom_url = "/councils/council-a/decisions.atom?kind=vote"
     filtered = ET.fromstring(public.get(atom_url).data)  # noqa: S314 - our own feed

@@ -198,6 +198,18 @@ def test_the_atom_feed_is_valid_with_stable_ids_and_links_from_the_base_url(clie
     assert "Yes: 3 · No: 1 · Abstain: 1" in hands.find(f"{ATOM}summary").text
 
 
+def test_the_feed_keeps_the_newest_entries(client, world, monkeypatch):
+    from app.voting.views import register as views
+
+    everything = ET.fromstring(client.get(REGISTER + ".atom").get_data())  # noqa: S314
+    newest = sorted(
+        (e.find(f"{ATOM}updated").text for e in everything.findall(f"{ATOM}entry")), reverse=True
+    )
+    monkeypatch.setattr(views, "FEED_SIZE", 2)
+    short = ET.fromstring(client.get(REGISTER + ".atom").get_data())  # noqa: S314
+    assert [e.find(f"{ATOM}updated").text for e in short.findall(f"{ATOM}entry")] == newest[:2]
+
+
 def test_a_feed_reader_that_has_the_feed_is_told_it_has_not_changed(client, world):
     first = client.get(REGISTER + ".atom")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import defer
 
 from app.auth import Access, Permission, can, current_council, get_in_council_or_404, requires
 from app.consultations import models, services  # noqa: F401 - models: the tables exist
@@ -46,7 +47,9 @@ def feed_entries(council, limit: int) -> list[FeedEntry]:
     host = urlsplit(external_url("site.home")).hostname or "localhost"
     found = []
     for consultation in db.session.scalars(
-        services.consultations(council, include_drafts=False).limit(limit)
+        services.consultations(council, include_drafts=False)
+        .options(defer(Consultation.intro), defer(Consultation.answer))
+        .limit(limit)
     ):
         published = consultation.published_at or consultation.created_at
         summary = _(

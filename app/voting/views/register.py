@@ -21,8 +21,8 @@ from app.voting.views.polls import bp
 from app.web import paginate
 
 PER_PAGE = 20
-#: The feed's newest entries.
-FEED_SIZE = 50
+#: The feed's newest entries: months of a council's record; a feed reader keeps what it read.
+FEED_SIZE = 20
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -223,7 +223,7 @@ def decisions_atom(slug: str):
     for _updated, element in entries[:FEED_SIZE]:
         feed.append(element)
     body = ET.tostring(feed, encoding="unicode", xml_declaration=True)
-    # Feed readers ask every hour: at most fifty entries are built, and a reader that has
+    # Feed readers ask every hour: at most twenty entries are sent, and a reader that has
     # them is answered "not modified" without the body.
     response = Response(body, mimetype="application/atom+xml")
     response.add_etag()
