@@ -257,10 +257,12 @@ def voted_membership_ids(poll: Poll) -> set[int]:
 
 @cache
 def _state_and_entitlement_query(entitlement: Entitlement):
+    """A shared lock (FOR SHARE on PostgreSQL): votes do not wait for each other, and closing
+    the poll (FOR UPDATE, ``_lock``) waits for the votes that read "open" to be stored."""
     return (
         select(Poll.state, _is_entitled(entitlement))
         .where(Poll.id == bindparam("poll_id"))
-        .with_for_update(of=Poll)
+        .with_for_update(of=Poll, read=True)
     )
 
 
@@ -271,8 +273,9 @@ def cast_vote(poll: Poll, membership: Membership | None, choice: str, *, actor=N
         raise DomainError(_("You are not entitled to vote in this poll."))
     if choice not in poll.option_keys:
         raise DomainError(_("Choose one of the options."))
-    # The state is read under the lock that also covers the inserts below; entitlement in the
-    # same statement (a whole meeting votes at once, so every statement counts).
+    # The state is read under the lock that also covers the inserts below (shared with the
+    # other voters, exclusive of the close); entitlement in the same statement (a whole
+    # meeting votes at once, so every statement counts).
     state, is_entitled_now = db.session.execute(
         _state_and_entitlement_query(poll.entitlement), _bound(poll, membership)
     ).one()
