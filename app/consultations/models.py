@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Select, String, UniqueConstraint, bindparam, select
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth import Permission
 from app.database import MULTILINE, LabelledEnum, enum_type, utcnow
@@ -117,9 +117,10 @@ class Consultation(TranslatedRow, Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     council = relationship("Council")
-    #: The agenda item sees its consultations too (``item.consultations``, loaded with the
-    #: agenda in one statement), without the meetings knowing this module.
-    agenda_item = relationship("AgendaItem", backref=backref("consultations", lazy="selectin"))
+    #: The agenda item an answered consultation informs. A meeting's page asks for its items'
+    #: consultations in one statement (``item_consultations``); loading an agenda item does not
+    #: load them.
+    agenda_item = relationship("AgendaItem")
     questions = relationship(
         "Question",
         back_populates="consultation",

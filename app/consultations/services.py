@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import defer, lazyload, selectinload
 
 from app import audit
 from app.consultations.models import (
@@ -300,6 +300,24 @@ def consultations(council: Council, *, include_drafts: bool) -> Select:
     if not include_drafts:
         statement = statement.where(Consultation.state == ConsultationState.published)
     return statement.order_by(Consultation.closes_at.desc(), Consultation.id.desc())
+
+
+def public_for_items(meeting) -> Select:
+    """The published consultations that inform the agenda items of ``meeting``."""
+    return (
+        select(Consultation)
+        .join(AgendaItem, AgendaItem.id == Consultation.agenda_item_id)
+        .where(
+            AgendaItem.meeting_id == meeting.id,
+            Consultation.state == ConsultationState.published,
+        )
+        .options(
+            lazyload(Consultation.questions),
+            defer(Consultation.intro),
+            defer(Consultation.answer),
+        )
+        .order_by(Consultation.id)
+    )
 
 
 def open_consultations(council: Council) -> list[Consultation]:

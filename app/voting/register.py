@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import Select, extract, or_, select
-from sqlalchemy.orm import contains_eager, defer, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from app.auth import Permission, can
 from app.councils.models import Council
@@ -153,7 +153,7 @@ def register(council: Council, user, filters: Filters) -> Select:
     if words:
         statement = statement.where(AgendaItem.id.in_(_matching(statement, words, user, council)))
     # What the register and its feed show, without the long texts they do not (a meeting's
-    # notes, a proposal's body, the consultations of an item).
+    # notes, a proposal's body).
     return statement.order_by(Meeting.starts_at.desc(), AgendaItem.position, AgendaItem.id).options(
         contains_eager(AgendaItem.meeting).options(
             defer(Meeting.description),
@@ -165,7 +165,6 @@ def register(council: Council, user, filters: Filters) -> Select:
         selectinload(AgendaItem.proposals).load_only(
             Proposal.title, Proposal.state, Proposal.agenda_item_id
         ),
-        lazyload(AgendaItem.consultations),  # type: ignore[attr-defined]  # a backref
     )
 
 

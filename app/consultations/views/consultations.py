@@ -41,6 +41,16 @@ def offer_to_the_feed(state) -> None:
     state.app.extensions.setdefault(FEED_SOURCES, []).append(feed_entries)
 
 
+@bp.app_template_global()
+def item_consultations(meeting) -> dict[int, list[Consultation]]:
+    """For a meeting's page (drawn by the meetings domain, which does not know this one): the
+    published consultations that inform its agenda items, by item id."""
+    found: dict[int, list[Consultation]] = {}
+    for consultation in db.session.scalars(services.public_for_items(meeting)):
+        found.setdefault(consultation.agenda_item_id, []).append(consultation)
+    return found
+
+
 def feed_entries(council, limit: int) -> list[FeedEntry]:
     """The council's published consultations in its feed (``app.voting.register``): news
     when one opens for answers, again when the council answers it."""
