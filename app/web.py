@@ -1,11 +1,13 @@
 """What every page shares: language memory, security headers, template helpers."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode, urlsplit
 
 import segno
 from babel.units import format_unit
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, abort, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import force_locale, get_translations
 from flask_login import current_user
@@ -224,14 +226,12 @@ def _requested_page() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
-def paginate(statement, *, per_page: int, by_key: bool = False, one_pass: bool = False):
+def paginate(statement, *, per_page: int, by_key: bool = False):
     """One page of ``statement``, the page number read from ?page= (clamped, never an error).
 
     ``by_key``: for long lists of one kind of record, ordered by columns an index holds; the
-    page's ids are found first (in the index), then only those rows are read.
-    ``one_pass``: for lists that cost a pass over many rows to find (texts lacking a
-    translation): the statement gives each row the total, found in the same pass."""
-    kind = KeyPagination if by_key else OnePassPagination if one_pass else SelectPagination
+    page's ids are found first (in the index), then only those rows are read."""
+    kind = KeyPagination if by_key else SelectPagination
     return kind(select=statement, session=db.session, page=_requested_page(), per_page=per_page)
 
 
@@ -256,19 +256,36 @@ class KeyPagination(SelectPagination):
         return session.scalar(select(func.count()).select_from(keys)) or 0
 
 
-class OnePassPagination(SelectPagination):
-    """A page of a statement whose rows carry the list's total as their last column (counted
-    in the same statement, e.g. from a materialized CTE)."""
+@dataclass(frozen=True)
+class OpenPage:
+    """A page of a list that is not counted (its length would cost a pass over all of it):
+    the ``pagination`` macro offers the previous and the next page, without "of N"."""
 
-    def _query_items(self) -> list:
-        statement, session = self._query_args["select"], self._query_args["session"]
-        page = statement.limit(self.per_page).offset(self._query_offset)
-        rows = session.execute(page).all()
-        self._total = rows[0][-1] if rows else None
-        return [row[0] for row in rows]
+    items: list
+    page: int
+    has_next: bool
+    pages = None
 
-    def _query_count(self) -> int:
-        return super()._query_count() if self._total is None else self._total
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate_open(find: Callable[[int, int], list], *, per_page: int) -> OpenPage:
+    """One page of a list found by ``find(offset, limit)``, from ?page=; past its end, 404."""
+    page = _requested_page()
+    found = find((page - 1) * per_page, per_page + 1)
+    if not found and page > 1:
+        abort(404)
+    return OpenPage(found[:per_page], page, len(found) > per_page)
 
 
 class ListPage(Pagination):

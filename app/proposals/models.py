@@ -225,9 +225,9 @@ class ProposalEvent(TranslatedRow, Model):
     """One step in a proposal's history: a state change with the council's answer, or an edit."""
 
     __tablename__ = "proposal_events"
-    # The translators' worklist reads the public answers here, not from the rows.
+    # The translators' worklist walks the answers newest first here, not in the rows.
     __table_args__ = (
-        Index("ix_proposal_events_to_translate", "proposal_id", "public", "translated_into", "at"),
+        Index("ix_proposal_events_to_translate", "at", "public", "translated_into", "proposal_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from app.translate import services
 from app.translate.forms import MachineDraftForm, translation_form
 from app.translate.machine import machine_translation_enabled
 from app.translate.worklist import Worklist
-from app.web import paginate
+from app.web import paginate_open
 
 bp = Blueprint("translate", __name__, url_prefix="/councils/<slug>/translate")
 
@@ -94,7 +94,7 @@ def worklist(slug: str):
     language = request.args.get("to")
     language = language if language in council.languages else None
     work = Worklist(council, language)
-    page = paginate(work.statement(), per_page=PER_PAGE, one_pass=True)
+    page = paginate_open(work.keys, per_page=PER_PAGE)
     return render_template(
         "translate/worklist.html",
         council=council,

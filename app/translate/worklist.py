@@ -11,9 +11,23 @@ kind of text, so its cost does not grow with the number of meetings or proposals
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    bindparam,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from app.consultations.models import Consultation, ConsultationState, Question, QuestionOption
@@ -47,6 +61,15 @@ class Entry:
     next_meeting: bool = False
 
 
+@dataclass(frozen=True)
+class Kind:
+    """The texts of one kind that lack a language: (key, rank, seq, at) rows, and the
+    condition that makes a row urgent (rank below OTHER), on the tables' own columns."""
+
+    statement: Select
+    urgent: Any
+
+
 def _key(kind: str, column):
     return (column * STRIDE + ORDER.index(kind)).label("key")
 
@@ -57,6 +80,253 @@ def _visible_meeting():
         or_(Meeting.state != MeetingState.draft, Meeting.translators_asked_at.is_not(None)),
         Meeting.state != MeetingState.cancelled,
     )
+
+
+class _Texts:
+    """The statements that find a council's texts lacking ``languages``, the council and the
+    next meeting left as parameters (``council_id``, ``next_meeting``: 0 for none), so that
+    they are built once per set of languages."""
+
+    council_id = bindparam("council_id", type_=Integer)
+    next_meeting = bindparam("next_meeting", type_=Integer)
+
+    def __init__(self, languages: tuple[str, ...]):
+        self.languages = list(languages)
+
+    def _rank(self, meeting_id, asked_at):
+        return case(
+            (meeting_id == self.next_meeting, NEXT_MEETING),
+            (asked_at.is_not(None), ASKED),
+            else_=OTHER,
+        ).label("rank")
+
+    def _urgent(self, meeting_id, asked_at):
+        """The rows ``_rank`` puts first (never NULL: a proposal may have no meeting)."""
+        return or_(func.coalesce(meeting_id, 0) == self.next_meeting, asked_at.is_not(None))
+
+    def _meetings(self) -> Kind:
+        return Kind(
+            select(
+                _key("meeting", Meeting.id),
+                self._rank(Meeting.id, Meeting.translators_asked_at),
+                literal(0).label("seq"),
+                Meeting.starts_at.label("at"),
+            ).where(
+                Meeting.council_id == self.council_id,
+                *_visible_meeting(),
+                lacks(Meeting, self.languages),
+            ),
+            self._urgent(Meeting.id, Meeting.translators_asked_at),
+        )
+
+    def _items(self) -> Kind:
+        return Kind(
+            (
+                select(
+                    _key("item", AgendaItem.id),
+                    self._rank(Meeting.id, Meeting.translators_asked_at),
+                    (AgendaItem.position * 10).label("seq"),
+                    Meeting.starts_at.label("at"),
+                )
+                .join(AgendaItem.meeting)
+                .where(
+                    Meeting.council_id == self.council_id,
+                    *_visible_meeting(),
+                    lacks(AgendaItem, self.languages),
+                )
+            ),
+            self._urgent(Meeting.id, Meeting.translators_asked_at),
+        )
+
+    def _polls(self) -> Kind:
+        options = exists().where(PollOption.poll_id == Poll.id, lacks(PollOption, self.languages))
+        return Kind(
+            (
+                select(
+                    _key("poll", Poll.id),
+                    self._rank(Meeting.id, Meeting.translators_asked_at),
+                    (AgendaItem.position * 10 + 1).label("seq"),
+                    Meeting.starts_at.label("at"),
+                )
+                .join(Poll.item)
+                .join(AgendaItem.meeting)
+                .where(
+                    Meeting.council_id == self.council_id,
+                    *_visible_meeting(),
+                    or_(lacks(Poll, self.languages), options),
+                )
+            ),
+            self._urgent(Meeting.id, Meeting.translators_asked_at),
+        )
+
+    def _outcomes(self) -> Kind:
+        """How items ended: after the item's votes, in agenda order."""
+        return Kind(
+            (
+                select(
+                    _key("outcome", Outcome.id),
+                    self._rank(Meeting.id, Meeting.translators_asked_at),
+                    (AgendaItem.position * 10 + 3).label("seq"),
+                    Meeting.starts_at.label("at"),
+                )
+                .join(Outcome.item)
+                .join(AgendaItem.meeting)
+                .where(
+                    Meeting.council_id == self.council_id,
+                    *_visible_meeting(),
+                    lacks(Outcome, self.languages),
+                )
+            ),
+            self._urgent(Meeting.id, Meeting.translators_asked_at),
+        )
+
+    def _proposals(self) -> Kind:
+        return Kind(
+            (
+                select(
+                    _key("proposal", Proposal.id),
+                    self._rank(AgendaItem.meeting_id, Proposal.translators_asked_at),
+                    (AgendaItem.position * 10 + 2).label("seq"),
+                    Proposal.created_at.label("at"),
+                )
+                .outerjoin(Proposal.agenda_item)
+                .where(
+                    Proposal.council_id == self.council_id,
+                    or_(
+                        Proposal.state.in_(PUBLIC_STATES),
+                        (Proposal.translators_asked_at.is_not(None))
+                        & (Proposal.state != ProposalState.declined),
+                    ),
+                    lacks(Proposal, self.languages),
+                )
+            ),
+            self._urgent(AgendaItem.meeting_id, Proposal.translators_asked_at),
+        )
+
+    def _answers(self) -> Kind:
+        # Walked newest first in an index that holds what is tested here (nothing urgent).
+        public = exists().where(
+            Proposal.id == ProposalEvent.proposal_id,
+            Proposal.council_id == self.council_id,
+            Proposal.state.in_(PUBLIC_STATES),
+        )
+        return Kind(
+            select(
+                _key("answer", ProposalEvent.id),
+                literal(OTHER).label("rank"),
+                literal(0).label("seq"),
+                ProposalEvent.at.label("at"),
+            ).where(
+                public,
+                ProposalEvent.public.is_(True),
+                lacks(ProposalEvent, self.languages),
+            ),
+            false(),
+        )
+
+    def _minutes(self) -> Kind:
+        """Approved minutes wait for their translations to be published: asked for."""
+        return Kind(
+            (
+                select(
+                    _key("minutes", Minutes.id),
+                    case((Minutes.state == MinutesState.approved, ASKED), else_=OTHER).label(
+                        "rank"
+                    ),
+                    literal(0).label("seq"),
+                    Meeting.starts_at.label("at"),
+                )
+                .join(Minutes.meeting)
+                .where(
+                    Meeting.council_id == self.council_id,
+                    Minutes.state != MinutesState.draft,
+                    lacks(Minutes, self.languages),
+                )
+            ),
+            Minutes.state == MinutesState.approved,
+        )
+
+    def _consultations(self) -> Kind:
+        """Published consultations and shared drafts, with their questions and options."""
+        questions = exists().where(
+            Question.consultation_id == Consultation.id,
+            lacks(Question, self.languages),
+        )
+        options = exists().where(
+            QuestionOption.question_id == Question.id,
+            Question.consultation_id == Consultation.id,
+            lacks(QuestionOption, self.languages),
+        )
+        return Kind(
+            select(
+                _key("consultation", Consultation.id),
+                case((Consultation.state == ConsultationState.draft, ASKED), else_=OTHER).label(
+                    "rank"
+                ),
+                literal(0).label("seq"),
+                Consultation.opens_at.label("at"),
+            ).where(
+                Consultation.council_id == self.council_id,
+                or_(
+                    Consultation.state == ConsultationState.published,
+                    Consultation.translators_asked_at.is_not(None),
+                ),
+                or_(
+                    lacks(Consultation, self.languages),
+                    questions,
+                    options,
+                ),
+            ),
+            Consultation.state == ConsultationState.draft,
+        )
+
+    def page(self) -> Select:
+        """The keys of one page of texts, from ``offset``, ``limit`` of them, most urgent
+        first.
+
+        The urgent texts (the next meeting's, those the council asked for) are few and all
+        read; of the others, each kind gives only its newest ``enough`` (offset + limit),
+        walked in an index by date until that many are found: a page costs the same whether
+        the council has a hundred texts to translate or twenty thousand (the list is not
+        counted)."""
+        arms = []
+        for kind in (
+            self._meetings(),
+            self._items(),
+            self._polls(),
+            self._proposals(),
+            self._answers(),
+            self._minutes(),
+            self._outcomes(),
+            self._consultations(),
+        ):
+            arms.append(kind.statement.where(kind.urgent))
+            columns = kind.statement.selected_columns
+            newest = (
+                kind.statement.where(not_(kind.urgent))
+                .order_by(columns.at.desc(), columns.seq, columns.key.desc())
+                .limit(bindparam("enough", type_=Integer))
+                .subquery()
+            )
+            arms.append(select(newest))
+        found = union_all(*arms).subquery()
+        return (
+            select(found.c.key)
+            .order_by(
+                found.c.rank,
+                case((found.c.rank == NEXT_MEETING, found.c.seq), else_=0),
+                found.c.at.desc(),
+                found.c.seq,
+                found.c.key.desc(),
+            )
+            .limit(bindparam("limit", type_=Integer))
+            .offset(bindparam("offset", type_=Integer))
+        )
+
+
+@lru_cache(maxsize=32)
+def _page(languages: tuple[str, ...]) -> Select:
+    return _Texts(languages).page()
 
 
 class Worklist:
@@ -77,186 +347,17 @@ class Worklist:
             .limit(1)
         )
 
-    def _rank(self, meeting_id, asked_at):
-        return case(
-            (meeting_id == (self.next_meeting_id or 0), NEXT_MEETING),
-            (asked_at.is_not(None), ASKED),
-            else_=OTHER,
-        ).label("rank")
-
-    def _meetings(self) -> Select:
-        return select(
-            _key("meeting", Meeting.id),
-            self._rank(Meeting.id, Meeting.translators_asked_at),
-            literal(0).label("seq"),
-            Meeting.starts_at.label("at"),
-        ).where(
-            Meeting.council_id == self.council.id,
-            *_visible_meeting(),
-            lacks(Meeting, self.languages),
-        )
-
-    def _items(self) -> Select:
-        return (
-            select(
-                _key("item", AgendaItem.id),
-                self._rank(Meeting.id, Meeting.translators_asked_at),
-                (AgendaItem.position * 10).label("seq"),
-                Meeting.starts_at.label("at"),
-            )
-            .join(AgendaItem.meeting)
-            .where(
-                Meeting.council_id == self.council.id,
-                *_visible_meeting(),
-                lacks(AgendaItem, self.languages),
-            )
-        )
-
-    def _polls(self) -> Select:
-        options = exists().where(PollOption.poll_id == Poll.id, lacks(PollOption, self.languages))
-        return (
-            select(
-                _key("poll", Poll.id),
-                self._rank(Meeting.id, Meeting.translators_asked_at),
-                (AgendaItem.position * 10 + 1).label("seq"),
-                Meeting.starts_at.label("at"),
-            )
-            .join(Poll.item)
-            .join(AgendaItem.meeting)
-            .where(
-                Meeting.council_id == self.council.id,
-                *_visible_meeting(),
-                or_(lacks(Poll, self.languages), options),
-            )
-        )
-
-    def _outcomes(self) -> Select:
-        """How items ended: after the item's votes, in agenda order."""
-        return (
-            select(
-                _key("outcome", Outcome.id),
-                self._rank(Meeting.id, Meeting.translators_asked_at),
-                (AgendaItem.position * 10 + 3).label("seq"),
-                Meeting.starts_at.label("at"),
-            )
-            .join(Outcome.item)
-            .join(AgendaItem.meeting)
-            .where(
-                Meeting.council_id == self.council.id,
-                *_visible_meeting(),
-                lacks(Outcome, self.languages),
-            )
-        )
-
-    def _proposals(self) -> Select:
-        return (
-            select(
-                _key("proposal", Proposal.id),
-                self._rank(AgendaItem.meeting_id, Proposal.translators_asked_at),
-                (AgendaItem.position * 10 + 2).label("seq"),
-                Proposal.created_at.label("at"),
-            )
-            .outerjoin(Proposal.agenda_item)
-            .where(
-                Proposal.council_id == self.council.id,
-                or_(
-                    Proposal.state.in_(PUBLIC_STATES),
-                    (Proposal.translators_asked_at.is_not(None))
-                    & (Proposal.state != ProposalState.declined),
-                ),
-                lacks(Proposal, self.languages),
-            )
-        )
-
-    def _answers(self) -> Select:
-        # The public proposals' ids first (from an index), then their answers (from another):
-        # neither table's rows are read.
-        public = select(Proposal.id).where(
-            Proposal.council_id == self.council.id, Proposal.state.in_(PUBLIC_STATES)
-        )
-        return select(
-            _key("answer", ProposalEvent.id),
-            literal(OTHER).label("rank"),
-            literal(0).label("seq"),
-            ProposalEvent.at.label("at"),
-        ).where(
-            ProposalEvent.proposal_id.in_(public),
-            ProposalEvent.public.is_(True),
-            lacks(ProposalEvent, self.languages),
-        )
-
-    def _minutes(self) -> Select:
-        """Approved minutes wait for their translations to be published: asked for."""
-        return (
-            select(
-                _key("minutes", Minutes.id),
-                case((Minutes.state == MinutesState.approved, ASKED), else_=OTHER).label("rank"),
-                literal(0).label("seq"),
-                Meeting.starts_at.label("at"),
-            )
-            .join(Minutes.meeting)
-            .where(
-                Meeting.council_id == self.council.id,
-                Minutes.state != MinutesState.draft,
-                lacks(Minutes, self.languages),
-            )
-        )
-
-    def _consultations(self) -> Select:
-        """Published consultations and shared drafts, with their questions and options."""
-        questions = exists().where(
-            Question.consultation_id == Consultation.id,
-            lacks(Question, self.languages),
-        )
-        options = exists().where(
-            QuestionOption.question_id == Question.id,
-            Question.consultation_id == Consultation.id,
-            lacks(QuestionOption, self.languages),
-        )
-        return select(
-            _key("consultation", Consultation.id),
-            case((Consultation.state == ConsultationState.draft, ASKED), else_=OTHER).label("rank"),
-            literal(0).label("seq"),
-            Consultation.opens_at.label("at"),
-        ).where(
-            Consultation.council_id == self.council.id,
-            or_(
-                Consultation.state == ConsultationState.published,
-                Consultation.translators_asked_at.is_not(None),
-            ),
-            or_(
-                lacks(Consultation, self.languages),
-                questions,
-                options,
-            ),
-        )
-
-    def statement(self) -> Select:
-        """The keys of the texts to translate, most urgent first, each with the list's total
-        (page it with ``paginate(one_pass=True)``). The texts are found once, into a
-        materialized table that is both counted and sorted."""
-        rows = (
-            union_all(
-                self._meetings(),
-                self._items(),
-                self._polls(),
-                self._proposals(),
-                self._answers(),
-                self._minutes(),
-                self._outcomes(),
-                self._consultations(),
-            )
-            .cte("texts")
-            .prefix_with("MATERIALIZED")
-        )
-        total = select(func.count()).select_from(rows).scalar_subquery()
-        return select(rows.c.key, total.label("total")).order_by(
-            rows.c.rank,
-            case((rows.c.rank == NEXT_MEETING, rows.c.seq), else_=0),
-            rows.c.at.desc(),
-            rows.c.seq,
-            rows.c.key.desc(),
-        )
+    def keys(self, offset: int, limit: int) -> list[int]:
+        """The keys of the texts to translate from ``offset`` on, ``limit`` of them, most
+        urgent first (``_Texts.page``)."""
+        parameters = {
+            "council_id": self.council.id,
+            "next_meeting": self.next_meeting_id or 0,
+            "enough": offset + limit,
+            "limit": limit,
+            "offset": offset,
+        }
+        return list(db.session.scalars(_page(tuple(self.languages)), parameters))
 
     def entries(self, keys: list[int]) -> list[Entry]:
         """The texts of one page: one statement per kind of text, whatever the page holds."""

@@ -3,7 +3,7 @@
 Each record the translators' worklist lists keeps, in `translated_into`, the languages every one
 of its translated texts exists in (" ar en fr "; "*" when it has nothing to translate), filled
 here from the texts already stored. The app keeps it up to date as records are written. Two
-indexes let the worklist read proposals and their answers without reading the rows.
+indexes let the worklist find proposals and walk their answers without reading the rows.
 
 Revision ID: c81c08b39a3f
 Revises: 6d9e6b9d9609
@@ -81,7 +81,7 @@ def upgrade():
     op.create_index(
         'ix_proposal_events_to_translate',
         'proposal_events',
-        ['proposal_id', 'public', 'translated_into', 'at'],
+        ['at', 'public', 'translated_into', 'proposal_id'],
     )
 
 
