@@ -240,3 +240,29 @@ def test_pages_go_back_and_forth_without_counting_the_list(app, council, transla
     assert "Page 3</span>" in last and 'rel="prev"' in last and 'rel="next"' not in last
     assert len(headings(last)) == 6
     assert translator.get(f"{WORKLIST}?page=4").status_code == 404
+
+
+def test_every_page_holds_the_same_texts_in_the_same_order_as_the_whole_list(
+    app, council, translator, make_meeting
+):
+    """A page reads each kind's newest texts only: cut anywhere, it must be the slice of the
+    whole list (urgent texts, then every kind mixed by date)."""
+    from app.translate.worklist import Worklist
+
+    make_meeting(council, title="Next", items=["Budget", "Parks"], publish=True, days=2)
+    asked = make_meeting(council, title="Asked draft", items=["Draft item"], days=30)
+    asked.translators_asked_at = asked.created_at
+    for number in range(6):
+        meeting = make_meeting(
+            council, title=f"Later {number}", items=["One", "Two"], publish=True, days=5 + number
+        )
+        voting.create_poll(meeting.items[0], voting.PollDetails(question="Agree?", lang="en"))
+        proposal = submit(council, f"Proposal {number}")
+        proposal.created_at -= timedelta(days=number * 3)
+    db.session.commit()
+    work = Worklist(council)
+    whole = work.keys(0, 10_000)
+    assert len(whole) > 30
+    for per_page in (1, 4, 7):
+        for offset in range(0, len(whole), per_page):
+            assert work.keys(offset, per_page) == whole[offset : offset + per_page]
