@@ -21,7 +21,6 @@ from sqlalchemy import (
     case,
     exists,
     false,
-    func,
     literal,
     not_,
     or_,
@@ -101,8 +100,8 @@ class _Texts:
         ).label("rank")
 
     def _urgent(self, meeting_id, asked_at):
-        """The rows ``_rank`` puts first (never NULL: a proposal may have no meeting)."""
-        return or_(func.coalesce(meeting_id, 0) == self.next_meeting, asked_at.is_not(None))
+        """The rows ``_rank`` puts first, for texts that belong to a meeting."""
+        return or_(meeting_id == self.next_meeting, asked_at.is_not(None))
 
     def _meetings(self) -> Kind:
         return Kind(
@@ -200,7 +199,14 @@ class _Texts:
                     lacks(Proposal, self.languages),
                 )
             ),
-            self._urgent(AgendaItem.meeting_id, Proposal.translators_asked_at),
+            # Asked for, or on the next meeting's agenda (never NULL: most have no item).
+            or_(
+                Proposal.translators_asked_at.is_not(None),
+                Proposal.agenda_item_id.is_not(None)
+                & Proposal.agenda_item_id.in_(
+                    select(AgendaItem.id).where(AgendaItem.meeting_id == self.next_meeting)
+                ),
+            ),
         )
 
     def _answers(self) -> Kind:
