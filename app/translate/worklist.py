@@ -5,9 +5,10 @@ asked its translators to translate; never a cancelled meeting, a declined propos
 answer that stays between the author and the council. Urgency: the next meeting's texts
 first (agenda order), then what the council asked for, then the rest, newest first.
 
-The list is found and paged in the database (which texts lack which language is kept on each
-row as it is written, ``app.i18n.TranslatedRow``), and a page is loaded with one statement per
-kind of text, so its cost does not grow with the number of meetings or proposals.
+A page is found in the database (which texts lack which language is kept on each row as it is
+written, ``app.i18n.TranslatedRow``) from the urgent texts and each kind's newest, never the
+whole list (``_Texts.page``); its texts are then loaded with one statement per kind, so its
+cost does not grow with the number of meetings or proposals.
 """
 
 from dataclasses import dataclass
