@@ -7,15 +7,16 @@ they voted; the choice of a roll call is theirs to see again.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import contains_eager
 
 from app.councils.models import Membership
 from app.database import LabelledEnum
 from app.extensions import db
-from app.meetings.models import AgendaItem, Meeting, MeetingState, Presence
+from app.meetings.models import AgendaItem, Attendance, Meeting, MeetingState, Presence
 from app.voting.models import Ballot, Entitlement, Poll, PollMethod, PollState, VoteRecord
 
 
@@ -50,9 +51,16 @@ class NotEntitled(LabelledEnum):
         return self in (NotEntitled.not_present, NotEntitled.left)
 
 
-def not_entitled(poll: Poll, membership: Membership | None) -> NotEntitled | None:
+#: ``not_entitled`` looks the member's attendance up itself.
+LOOK_UP: Any = object()
+
+
+def not_entitled(
+    poll: Poll, membership: Membership | None, attendance: Attendance | None = LOOK_UP
+) -> NotEntitled | None:
     """Why ``membership`` may not vote in ``poll`` now, or None: it may (the rule of
-    ``services._entitled_query``, told as a reason)."""
+    ``services._entitled_query``, told as a reason). ``attendance``: the member's at the
+    poll's meeting, when the caller has it (None: they have none)."""
     if poll.state is PollState.draft:
         return NotEntitled.not_open
     if poll.state is not PollState.open:
@@ -64,14 +72,48 @@ def not_entitled(poll: Poll, membership: Membership | None) -> NotEntitled | Non
     if not membership.voting_right:
         return NotEntitled.no_voting_right
     if poll.entitlement is Entitlement.present:
-        attendance = next(
-            (a for a in poll.meeting.attendances if a.membership_id == membership.id), None
-        )
+        if attendance is LOOK_UP:
+            attendance = _attendance_of(poll.meeting, membership)
         if attendance is None or attendance.presence is not Presence.present:
             return NotEntitled.not_present
         if attendance.left_at is not None:
             return NotEntitled.left
     return None
+
+
+def _attendance_of(meeting: Meeting, membership: Membership) -> Attendance | None:
+    """The member's row of the meeting's attendance: from the sheet when it is loaded, else
+    that row alone (a vote's pages need the reader's, not two hundred members')."""
+    if "attendances" not in inspect(meeting).unloaded:
+        return next((a for a in meeting.attendances if a.membership_id == membership.id), None)
+    return db.session.scalar(
+        select(Attendance).where(
+            Attendance.meeting_id == meeting.id, Attendance.membership_id == membership.id
+        )
+    )
+
+
+def _attendances(polls: list[Poll], seats: dict[int, Membership]) -> dict[tuple[int, int], Any]:
+    """The seats' rows of attendance at the polls' meetings whose sheet is not loaded, by
+    (meeting id, membership id): one statement whatever the number of polls."""
+    meetings = {
+        p.meeting.id
+        for p in polls
+        if p.entitlement is Entitlement.present and "attendances" in inspect(p.meeting).unloaded
+    }
+    if not meetings or not seats:
+        return {}
+    rows = db.session.scalars(
+        select(Attendance).where(
+            Attendance.meeting_id.in_(meetings),
+            Attendance.membership_id.in_([m.id for m in seats.values()]),
+        )
+    )
+    found: dict[tuple[int, int], Any] = dict.fromkeys(
+        ((meeting_id, m.id) for meeting_id in meetings for m in seats.values()), None
+    )
+    found.update(((a.meeting_id, a.membership_id), a) for a in rows)
+    return found
 
 
 @dataclass(frozen=True)
@@ -92,8 +134,9 @@ class Standing:
 
 
 def standings(polls: Iterable[Poll], memberships: Iterable[Membership]) -> dict[int, Standing]:
-    """How each poll stands for the member holding the seat in its council, by poll id: two
-    statements, whatever the number of polls (attendance comes with the meetings)."""
+    """How each poll stands for the member holding the seat in its council, by poll id: three
+    statements at most, whatever the number of polls (the seats' own attendance, unless the
+    meetings' sheets are loaded)."""
     polls = [p for p in polls if p.state is not PollState.draft]
     seats = {m.council_id: m for m in memberships}
     ids = [m.id for m in seats.values()]
@@ -110,15 +153,17 @@ def standings(polls: Iterable[Poll], memberships: Iterable[Membership]) -> dict[
             VoteRecord.poll_id.in_(secret), VoteRecord.membership_id.in_(ids)
         )
         choices.update((poll_id, None) for poll_id in db.session.scalars(records))
+    attendances = _attendances(polls, seats)
     result = {}
     for poll in polls:
         voted = poll.id in choices
         seat = seats.get(poll.meeting.council_id)
+        can_vote = False
+        if not voted and seat is not None:
+            attendance = attendances.get((poll.meeting.id, seat.id), LOOK_UP)
+            can_vote = not_entitled(poll, seat, attendance) is None
         result[poll.id] = Standing(
-            poll=poll,
-            voted=voted,
-            choice=choices.get(poll.id),
-            can_vote=not voted and seat is not None and not_entitled(poll, seat) is None,
+            poll=poll, voted=voted, choice=choices.get(poll.id), can_vote=can_vote
         )
     return result
 
